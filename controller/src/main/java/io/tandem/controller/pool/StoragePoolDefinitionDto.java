@@ -1,0 +1,7 @@
+package io.tandem.controller.pool;
+
+import java.util.Map;
+
+/** LINSTOR's StoragePoolDefinition. */
+record StoragePoolDefinitionDto(String storagePoolName, Map<String, String> props, String uuid) {
+}
