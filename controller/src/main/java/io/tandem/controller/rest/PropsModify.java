@@ -2,6 +2,7 @@ package io.tandem.controller.rest;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -46,7 +47,8 @@ public record PropsModify(Map<String, String> overrideProps, List<String> delete
     public List<ApiCallRc> applyTo(Map<String, String> props, long objectMask, Map<String, String> objRefs) {
         validate(objRefs);
         List<ApiCallRc> warnings = new ArrayList<>();
-        for (String key : deleteProps) {
+        // a key listed twice is one deletion: only a key that was really unset earns the warning
+        for (String key : new LinkedHashSet<>(deleteProps)) {
             if (props.remove(key) == null) {
                 warnings.add(ApiCallRc.warning(RetCode.WARN_DEL_UNSET_PROP | objectMask,
                         "Property '%s' was not set, nothing to delete.".formatted(key), null, null, objRefs));
