@@ -36,7 +36,7 @@ public record PropsModify(Map<String, String> overrideProps, List<String> delete
             }
         }
         for (String namespace : deleteNamespaces) {
-            PropertyKey.validate(namespace, objRefs);
+            PropertyKey.validate(withoutTrailingSlash(namespace), objRefs);
         }
     }
 
@@ -55,10 +55,17 @@ public record PropsModify(Map<String, String> overrideProps, List<String> delete
             }
         }
         for (String namespace : deleteNamespaces) {
-            String prefix = namespace.endsWith("/") ? namespace : namespace + "/";
-            props.keySet().removeIf(key -> key.equals(namespace) || key.startsWith(prefix));
+            String name = withoutTrailingSlash(namespace);
+            props.keySet().removeIf(key -> key.equals(name) || key.startsWith(name + "/"));
         }
         props.putAll(overrideProps);
         return warnings;
+    }
+
+    /** A namespace may be written as a prefix, {@code Aux/}, or as a name, {@code Aux}. */
+    private static String withoutTrailingSlash(String namespace) {
+        return namespace != null && namespace.length() > 1 && namespace.endsWith("/")
+                ? namespace.substring(0, namespace.length() - 1)
+                : namespace;
     }
 }
