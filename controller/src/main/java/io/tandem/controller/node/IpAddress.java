@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 final class IpAddress {
     private static final Pattern IPV4 = Pattern.compile(
             "^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
-    private static final Pattern IPV6_CHARS = Pattern.compile("^[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?$");
+    // starts with a hex digit or ':' like every IPv6 literal; InetAddress resolves anything else
+    // (".:" for one) as a host name
+    private static final Pattern IPV6_CHARS = Pattern.compile("^[0-9A-Fa-f:][0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?$");
 
     private IpAddress() {
     }
@@ -27,7 +29,8 @@ final class IpAddress {
             return false;
         }
         try {
-            // a string with ':' is parsed as an IPv6 literal; no name lookup happens
+            // a string with ':' that starts with a hex digit or ':' is parsed as an IPv6 literal
+            // and never looked up as a name
             InetAddress.getByName(address);
             return true;
         } catch (UnknownHostException e) {

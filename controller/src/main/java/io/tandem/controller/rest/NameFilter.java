@@ -12,6 +12,7 @@ public record NameFilter(Set<String> keys) {
                 .filter(n -> n != null && !n.isBlank())
                 .flatMap(n -> java.util.Arrays.stream(n.split(",")))
                 .map(n -> n.trim().toUpperCase(Locale.ROOT))
+                .filter(n -> !n.isEmpty())
                 .collect(Collectors.toUnmodifiableSet()));
     }
 

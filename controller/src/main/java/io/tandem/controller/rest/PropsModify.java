@@ -2,6 +2,7 @@ package io.tandem.controller.rest;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +36,7 @@ public record PropsModify(Map<String, String> overrideProps, List<String> delete
             }
         }
         for (String namespace : deleteNamespaces) {
-            PropertyKey.validate(namespace, objRefs);
+            PropertyKey.validate(withoutTrailingSlash(namespace), objRefs);
         }
     }
 
@@ -46,17 +47,25 @@ public record PropsModify(Map<String, String> overrideProps, List<String> delete
     public List<ApiCallRc> applyTo(Map<String, String> props, long objectMask, Map<String, String> objRefs) {
         validate(objRefs);
         List<ApiCallRc> warnings = new ArrayList<>();
-        for (String key : deleteProps) {
+        // a key listed twice is one deletion: only a key that was really unset earns the warning
+        for (String key : new LinkedHashSet<>(deleteProps)) {
             if (props.remove(key) == null) {
                 warnings.add(ApiCallRc.warning(RetCode.WARN_DEL_UNSET_PROP | objectMask,
                         "Property '%s' was not set, nothing to delete.".formatted(key), null, null, objRefs));
             }
         }
         for (String namespace : deleteNamespaces) {
-            String prefix = namespace.endsWith("/") ? namespace : namespace + "/";
-            props.keySet().removeIf(key -> key.equals(namespace) || key.startsWith(prefix));
+            String name = withoutTrailingSlash(namespace);
+            props.keySet().removeIf(key -> key.equals(name) || key.startsWith(name + "/"));
         }
         props.putAll(overrideProps);
         return warnings;
+    }
+
+    /** A namespace may be written as a prefix, {@code Aux/}, or as a name, {@code Aux}. */
+    private static String withoutTrailingSlash(String namespace) {
+        return namespace != null && namespace.length() > 1 && namespace.endsWith("/")
+                ? namespace.substring(0, namespace.length() - 1)
+                : namespace;
     }
 }
