@@ -20,7 +20,8 @@ class HealthApi {
         this.dataSource = dataSource;
     }
 
-    @GetMapping(path = "/health", produces = MediaType.TEXT_PLAIN_VALUE)
+    // no "produces": the probe answers text/plain whatever the client says it accepts
+    @GetMapping("/health")
     ResponseEntity<String> health() {
         try (Connection connection = dataSource.getConnection()) {
             if (connection.isValid(2)) {

@@ -87,19 +87,21 @@ class RestExceptionHandler {
                 "This path accepts %s.".formatted(allowed), "Use one of %s.".formatted(allowed), Map.of())));
     }
 
+    /** A body in a format other than JSON is the client's mistake like any other unreadable body: 400. */
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<List<ApiCallRc>> wrongMediaType(HttpMediaTypeNotSupportedException e) {
-        return answer(HttpStatus.UNSUPPORTED_MEDIA_TYPE, List.of(ApiCallRc.error(RetCode.API_CALL_PARSE_ERROR,
+        return answer(HttpStatus.BAD_REQUEST, List.of(ApiCallRc.error(RetCode.API_CALL_PARSE_ERROR,
                 "Content type '%s' is not supported.".formatted(e.getContentType()),
                 "The REST API reads JSON bodies.", "Send the body as application/json (or without a Content-Type).",
                 Map.of())));
     }
 
+    /** The API only speaks JSON; a client that accepts nothing else is told so with a 400 in JSON. */
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     ResponseEntity<List<ApiCallRc>> notAcceptable(HttpMediaTypeNotAcceptableException e) {
-        return answer(HttpStatus.NOT_ACCEPTABLE, List.of(ApiCallRc.error(RetCode.API_CALL_PARSE_ERROR,
-                "The requested representation is not available.", "The REST API answers in JSON.",
-                "Accept application/json.", Map.of())));
+        return answer(HttpStatus.BAD_REQUEST, List.of(ApiCallRc.error(RetCode.API_CALL_PARSE_ERROR,
+                "The requested representation is not available.", "The REST API answers in JSON only.",
+                "Accept application/json (or send no Accept header).", Map.of())));
     }
 
     @ExceptionHandler(NoResourceFoundException.class)

@@ -238,4 +238,15 @@ class WireRulesTest extends H2ControllerTest {
         RawHttp.Response zipped = http().send("GET", "/v1/nodes", null, "Accept-Encoding", "gzip");
         assertThat(zipped.header("Content-Encoding")).isEqualTo("gzip");
     }
+
+    @Test
+    void otherFormatsAreClientErrors() {
+        RawHttp.Response xml = http().send("POST", "/v1/nodes", "<node/>", "Content-Type", "application/xml");
+        assertThat(xml.status()).isEqualTo(400);
+        assertThat(xml.json().get(0).get("ret_code").asLong()).isEqualTo(RetCode.API_CALL_PARSE_ERROR);
+        RawHttp.Response onlyXml = http().send("GET", "/v1/nodes", null, "Accept", "application/xml");
+        assertThat(onlyXml.status()).isEqualTo(400);
+        RawHttp.Response health = http().send("GET", "/health", null, "Accept", "application/json");
+        assertThat(health.status()).isEqualTo(200);
+    }
 }
