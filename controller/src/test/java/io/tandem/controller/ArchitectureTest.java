@@ -36,7 +36,8 @@ import org.springframework.web.bind.annotation.RestController;
 @AnalyzeClasses(packages = "io.tandem.controller", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String ROOT = "io.tandem.controller";
-    private static final List<String> FEATURES = List.of("node", "pool", "kvstore", "errorreport", "cluster");
+    private static final List<String> FEATURES = List.of("node", "pool", "kvstore", "errorreport", "cluster",
+            "satellite");
 
     /**
      * The only dependencies one feature package may have on another. Everything else goes
@@ -44,7 +45,9 @@ class ArchitectureTest {
      */
     private static final Map<String, Set<String>> ALLOWED_FEATURE_DEPENDENCIES = Map.of(
             "pool", Set.of("node"), // a storage pool lives on a node
-            "errorreport", Set.of("cluster")); // a report names the controller that wrote it
+            "errorreport", Set.of("cluster"), // a report names the controller that wrote it
+            // the link reads nodes and pools for their desired state and reports what satellites observe
+            "satellite", Set.of("node", "pool", "cluster"));
 
     private static String pkg(String feature) {
         return ROOT + "." + feature + "..";

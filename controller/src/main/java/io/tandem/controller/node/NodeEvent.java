@@ -15,6 +15,10 @@ public sealed interface NodeEvent {
     record TypeChanged(Node node, NodeType previous) implements NodeEvent {
     }
 
+    /** The node's settings or net interfaces changed. */
+    record Changed(Node node) implements NodeEvent {
+    }
+
     /** The node is about to be deleted; listeners remove what belongs to it or refuse. */
     record Deleting(Node node) implements NodeEvent {
     }

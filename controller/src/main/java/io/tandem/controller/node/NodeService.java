@@ -30,10 +30,12 @@ public class NodeService {
 
     private final NodeRepository nodes;
     private final ApplicationEventPublisher events;
+    private final NodeObservations observations;
 
-    NodeService(NodeRepository nodes, ApplicationEventPublisher events) {
+    NodeService(NodeRepository nodes, ApplicationEventPublisher events, NodeObservations observations) {
         this.nodes = nodes;
         this.events = events;
+        this.observations = observations;
     }
 
     /** The node called {@code name} (any case), or a 404 naming it. */
@@ -46,14 +48,18 @@ public class NodeService {
     }
 
     @Transactional(readOnly = true)
+    public java.util.Optional<Node> find(java.util.UUID id) {
+        return nodes.findById(id);
+    }
+
+    @Transactional(readOnly = true)
     public List<Node> all() {
         return nodes.findAllByOrderByNameKey();
     }
 
-    /** What the controller knows of the link to a node's satellite. */
-    public ConnectionStatus connectionStatus(Node node) {
-        // Observed state comes from the satellite link; without a live link a node is OFFLINE.
-        return ConnectionStatus.OFFLINE;
+    /** What the controller currently knows of a node from its satellite. */
+    public NodeObservation observed(Node node) {
+        return observations.of(node.id());
     }
 
     @Transactional(readOnly = true)
@@ -139,6 +145,7 @@ public class NodeService {
             }
         }
         answer.addAll(request.propsModify().applyTo(node.props(), NODE, refs));
+        events.publishEvent(new NodeEvent.Changed(node));
         answer.add(ApiCallRc.success(RetCode.MASK_MOD | NODE | RetCode.MODIFIED,
                 "Node '%s' modified.".formatted(node.name()), "Node '%s' UUID is: %s".formatted(node.name(), node.id()),
                 refs));
@@ -183,6 +190,7 @@ public class NodeService {
         if (Boolean.TRUE.equals(request.isActive()) || node.activeNetInterface().isEmpty()) {
             node.activate(netInterface);
         }
+        events.publishEvent(new NodeEvent.Changed(node));
         return List.of(ApiCallRc.success(RetCode.MASK_CRT | NET_IF | RetCode.CREATED,
                 "New net interface '%s' on node '%s' created.".formatted(netInterface.name(), node.name()),
                 "Net interface '%s' UUID is: %s".formatted(netInterface.name(), netInterface.id()), refs));
@@ -219,6 +227,7 @@ public class NodeService {
                     "A node always has exactly one active net interface.",
                     "Activate another interface instead (PUT it with is_active=true).", refs);
         }
+        events.publishEvent(new NodeEvent.Changed(node));
         return List.of(ApiCallRc.success(RetCode.MASK_MOD | NET_IF | RetCode.MODIFIED,
                 "Net interface '%s' on node '%s' modified.".formatted(netInterface.name(), node.name()), refs));
     }
@@ -242,6 +251,7 @@ public class NodeService {
                     "Activate another interface first (PUT it with is_active=true), then delete this one.", refs);
         }
         node.removeNetInterface(netInterface);
+        events.publishEvent(new NodeEvent.Changed(node));
         return List.of(ApiCallRc.success(RetCode.MASK_DEL | NET_IF | RetCode.DELETED,
                 "Net interface '%s' of node '%s' deleted.".formatted(netInterface.name(), node.name()), refs));
     }
@@ -288,9 +298,11 @@ public class NodeService {
     }
 
     NodeDto toDto(Node node) {
+        NodeObservation observed = observed(node);
         return new NodeDto(node.name(), node.type().name(), NodeFlag.names(node.flags()), new TreeMap<>(node.props()),
-                node.netInterfaces().stream().map(NodeService::toDto).toList(), connectionStatus(node).name(),
-                node.id().toString(), null, null, null, null, null);
+                node.netInterfaces().stream().map(NodeService::toDto).toList(), observed.status().name(),
+                node.id().toString(), observed.storageProviders(),
+                observed.online() ? List.of("DRBD", "STORAGE") : null, observed.unsupportedProviders(), null, null);
     }
 
     private static NetInterfaceDto toDto(NetInterface netInterface) {

@@ -1,8 +1,8 @@
 package io.tandem.controller.pool;
 
-import io.tandem.controller.node.ConnectionStatus;
 import io.tandem.controller.node.Node;
 import io.tandem.controller.node.NodeEvent;
+import io.tandem.controller.node.NodeObservation;
 import io.tandem.controller.node.NodeService;
 import io.tandem.controller.rest.ApiCallRc;
 import io.tandem.controller.rest.ApiException;
@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -45,11 +46,16 @@ public class StoragePoolService {
     private final StoragePoolRepository pools;
     private final StoragePoolDefinitionRepository definitions;
     private final NodeService nodes;
+    private final PoolObservations observations;
+    private final ApplicationEventPublisher events;
 
-    StoragePoolService(StoragePoolRepository pools, StoragePoolDefinitionRepository definitions, NodeService nodes) {
+    StoragePoolService(StoragePoolRepository pools, StoragePoolDefinitionRepository definitions, NodeService nodes,
+                       PoolObservations observations, ApplicationEventPublisher events) {
         this.pools = pools;
         this.definitions = definitions;
         this.nodes = nodes;
+        this.observations = observations;
+        this.events = events;
     }
 
     // ---- storage pool definitions ---------------------------------------------------------------
@@ -159,6 +165,18 @@ public class StoragePoolService {
                             .formatted(node.name()), refs);
         }
         checkBackingObject(kind, props, refs);
+        NodeObservation observed = nodes.observed(node);
+        if (observed.online() && observed.storageProviders() != null
+                && !observed.storageProviders().contains(kind.name())) {
+            List<String> why = observed.unsupportedProviders() == null ? List.of()
+                    : observed.unsupportedProviders().getOrDefault(kind.name(), List.of());
+            throw ApiException.invalid(RetCode.FAIL_STLT_DOES_NOT_SUPPORT_PROVIDER,
+                    "Node '%s' does not support %s storage pools.".formatted(node.name(), kind),
+                    why.isEmpty() ? "Its satellite does not report %s among its providers.".formatted(kind)
+                            : "Its satellite reports: " + String.join("; ", why) + ".",
+                    "Use one of the node's providers (%s), or install what is missing and restart the satellite."
+                            .formatted(String.join(", ", observed.storageProviders())), refs);
+        }
         if (pools.findAllByNode(node).stream().anyMatch(p -> p.definition().nameKey().equals(name.key()))) {
             throw ApiException.conflict(RetCode.FAIL_EXISTS_STOR_POOL,
                     "Storage pool '%s' already exists on node '%s'.".formatted(name, node.name()),
@@ -175,6 +193,7 @@ public class StoragePoolService {
         });
         StoragePool pool = pools.save(new StoragePool(node, definition, kind, freeSpaceManager,
                 Boolean.TRUE.equals(request.externalLocking()), props));
+        events.publishEvent(new StoragePoolEvent(node.id()));
         answer.add(ApiCallRc.success(RetCode.MASK_CRT | POOL | RetCode.CREATED,
                 "New storage pool '%s' on node '%s' registered.".formatted(definition.name(), node.name()),
                 "Storage pool '%s' on node '%s' UUID is: %s".formatted(definition.name(), node.name(), pool.id()),
@@ -198,6 +217,7 @@ public class StoragePoolService {
         }
         pool.props().clear();
         pool.props().putAll(changed);
+        events.publishEvent(new StoragePoolEvent(pool.node().id()));
         answer.add(ApiCallRc.success(RetCode.MASK_MOD | POOL | RetCode.MODIFIED,
                 "Storage pool '%s' on node '%s' modified.".formatted(pool.name(), pool.node().name()), refs));
         return answer;
@@ -209,8 +229,17 @@ public class StoragePoolService {
         Map<String, String> refs = Map.of("Node", pool.node().name(), "StorPool", pool.name());
         refuseIfHoldsVolumes(pool, refs);
         pools.delete(pool);
+        events.publishEvent(new StoragePoolEvent(pool.node().id()));
         return List.of(ApiCallRc.success(RetCode.MASK_DEL | POOL | RetCode.DELETED,
                 "Storage pool '%s' on node '%s' deleted.".formatted(pool.name(), pool.node().name()), refs));
+    }
+
+    /** The pools of a node, for the node's desired state. */
+    @Transactional(readOnly = true)
+    public List<StoragePool> poolsOf(Node node) {
+        List<StoragePool> found = pools.findAllByNode(node);
+        found.forEach(pool -> pool.props().size()); // loaded while the transaction is open
+        return found;
     }
 
     // ---- reactions to node life cycle ----------------------------------------------------------
@@ -379,16 +408,35 @@ public class StoragePoolService {
         }
         traits.put("SupportsSnapshots", Boolean.toString(pool.providerKind().supportsSnapshots()));
         List<ApiCallRc> reports = new ArrayList<>();
-        if (nodes.connectionStatus(node) != ConnectionStatus.ONLINE) {
+        Map<String, String> refs = Map.of("Node", node.name(), "StorPool", pool.name());
+        Long free = null;
+        Long total = null;
+        if (!nodes.observed(node).online()) {
             reports.add(ApiCallRc.warning(RetCode.WARN_NOT_CONNECTED | POOL,
                     "No active connection to satellite '%s'.".formatted(node.name()),
                     "The pool's capacity is reported by the node's satellite, which is not connected.",
-                    "Start the satellite on node '%s' and check its net interface.".formatted(node.name()),
-                    Map.of("Node", node.name(), "StorPool", pool.name())));
+                    "Start the satellite on node '%s' and check its net interface.".formatted(node.name()), refs));
+        } else {
+            PoolObservation observed = observations.of(node.id(), pool.name()).orElse(null);
+            if (observed == null) {
+                reports.add(ApiCallRc.warning(RetCode.WARN_STLT_NOT_UPDATED | POOL,
+                        "Satellite '%s' has not reported this pool yet.".formatted(node.name()),
+                        "The pool was just created or the satellite just connected.",
+                        "Look again in a moment.", refs));
+            } else {
+                free = observed.freeKib();
+                total = observed.totalKib();
+                for (String problem : observed.problems()) {
+                    reports.add(ApiCallRc.error(RetCode.FAIL_STOR_POOL_CONFIGURATION_ERROR | POOL,
+                            "Storage pool '%s' on node '%s' is not usable.".formatted(pool.name(), node.name()),
+                            problem, "Fix the pool's backing storage on the node, or delete and recreate the pool"
+                                    + " with the right settings.", refs));
+                }
+            }
         }
         String defaultManager = node.name() + ";" + pool.name();
         return new StoragePoolDto(pool.name(), node.name(), pool.providerKind().name(), new TreeMap<>(pool.props()),
-                traits, null, null, pool.freeSpaceManagerName(), pool.id().toString(), reports,
+                traits, free, total, pool.freeSpaceManagerName(), pool.id().toString(), reports,
                 pool.providerKind().supportsSnapshots(),
                 pool.freeSpaceManagerName().equals(defaultManager) ? null : pool.freeSpaceManagerName(),
                 pool.externalLocking());

@@ -76,6 +76,7 @@ public final class RetCode {
     public static final long FAIL_MISSING_NETCOM = 603 | MASK_ERROR;
 
     // other failures
+    public static final long FAIL_STLT_DOES_NOT_SUPPORT_PROVIDER = 989 | MASK_ERROR;
     public static final long FAIL_STOR_POOL_CONFIGURATION_ERROR = 990 | MASK_ERROR;
     public static final long FAIL_IN_USE = 997 | MASK_ERROR;
     public static final long FAIL_UNKNOWN_ERROR = 998 | MASK_ERROR;
@@ -83,6 +84,7 @@ public final class RetCode {
 
     // warnings
     public static final long WARN_NOT_CONNECTED = 1002 | MASK_WARN;
+    public static final long WARN_STLT_NOT_UPDATED = 1003 | MASK_WARN;
     public static final long WARN_DEL_UNSET_PROP = 1005 | MASK_WARN;
     public static final long WARN_NOT_FOUND = 3000 | MASK_WARN;
 
