@@ -47,8 +47,16 @@ public sealed interface LinkMessage {
     record DesiredState(long version, NodeState state) implements LinkMessage {
     }
 
-    /** satellite → controller: what the satellite sees, having applied desired state {@code appliedVersion}. */
-    record ObservedState(long appliedVersion, List<PoolObservation> pools) implements LinkMessage {
+    /**
+     * satellite → controller: what the satellite sees, having applied desired state
+     * {@code appliedVersion} completely. A resource that is not listed does not exist on the node.
+     */
+    record ObservedState(long appliedVersion, List<PoolObservation> pools, List<ResourceObservation> resources)
+            implements LinkMessage {
+        public ObservedState {
+            pools = pools == null ? List.of() : pools;
+            resources = resources == null ? List.of() : resources;
+        }
     }
 
     record Ping(long sentAtMillis) implements LinkMessage {
@@ -57,8 +65,39 @@ public sealed interface LinkMessage {
     record Pong(long sentAtMillis) implements LinkMessage {
     }
 
-    /** The desired state of one node. */
-    record NodeState(String nodeName, List<PoolSpec> pools) {
+    /**
+     * The desired state of one node: its pools and the resources placed on it. Whatever is not
+     * listed should not exist (a resource marked for deletion is simply no longer listed).
+     */
+    record NodeState(String nodeName, List<PoolSpec> pools, List<ResourceSpec> resources) {
+        public NodeState {
+            pools = pools == null ? List.of() : pools;
+            resources = resources == null ? List.of() : resources;
+        }
+    }
+
+    /** A resource placed on the node, with one volume per volume definition. */
+    record ResourceSpec(String name, List<VolumeSpec> volumes) {
+    }
+
+    /**
+     * A volume of a resource: its size, and the pool its backing file lives in ({@code null} pool
+     * for a diskless replica, which has no backing file).
+     */
+    record VolumeSpec(int number, long sizeKib, String poolName) {
+    }
+
+    /** A resource as the satellite sees it. */
+    record ResourceObservation(String name, List<VolumeObservation> volumes) {
+    }
+
+    /**
+     * A volume as the satellite sees it: where its backing file is, how big it is
+     * ({@code usableKib}) and how much of it is really allocated; problems in words an operator can
+     * act on, empty when the volume is fine.
+     */
+    record VolumeObservation(int number, String poolName, String path, Long usableKib, Long allocatedKib,
+                             List<String> problems) {
     }
 
     /** A storage pool the node should have: its kind and its provider properties. */

@@ -50,7 +50,7 @@ class DesiredStates {
         return nodes.find(nodeId).map(node -> new NodeState(node.name(), pools.poolsOf(node).stream()
                 .sorted(Comparator.comparing(StoragePool::name))
                 .map(pool -> new PoolSpec(pool.name(), pool.providerKind().name(), new TreeMap<>(pool.props())))
-                .toList()));
+                .toList(), List.of()));
     }
 
     private static Optional<LinkTarget> target(Node node) {

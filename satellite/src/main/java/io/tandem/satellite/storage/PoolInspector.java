@@ -40,6 +40,21 @@ public final class PoolInspector {
         return problem(pool, "%s pools are not managed by this satellite version yet.".formatted(kind));
     }
 
+    /** The directory of a usable FILE/FILE_THIN pool, or null (the pool's observation says why). */
+    public static Path directoryOf(PoolSpec pool) {
+        if (!"FILE".equals(pool.providerKind()) && !"FILE_THIN".equals(pool.providerKind())) {
+            return null;
+        }
+        Map<String, String> props = pool.props() == null ? Map.of() : pool.props();
+        String configured = props.getOrDefault(FILE_DIR, props.get(POOL_NAME));
+        try {
+            Path directory = configured == null ? null : Path.of(configured);
+            return directory != null && Files.isDirectory(directory) ? directory : null;
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
     private static PoolObservation inspectDirectory(PoolSpec pool) {
         Map<String, String> props = pool.props() == null ? Map.of() : pool.props();
         String configured = props.getOrDefault(FILE_DIR, props.get(POOL_NAME));
@@ -67,7 +82,8 @@ public final class PoolInspector {
             FileStore store = Files.getFileStore(directory);
             long totalKib = store.getTotalSpace() / 1024;
             long freeKib = store.getUsableSpace() / 1024;
-            return new PoolObservation(pool.name(), pool.providerKind(), freeKib, totalKib, 0L, List.of());
+            return new PoolObservation(pool.name(), pool.providerKind(), freeKib, totalKib,
+                    VolumeFiles.allocatedKib(directory), List.of());
         } catch (IOException e) {
             return problem(pool, "Cannot read the capacity of %s: %s.".formatted(directory, e.getMessage()));
         }
