@@ -76,7 +76,14 @@ public final class TandemSatellite implements Callable<Integer> {
 
     private String readSecret() throws IOException {
         if (clusterSecretFile != null) {
-            String fromFile = Files.readString(clusterSecretFile, StandardCharsets.UTF_8).strip();
+            String fromFile;
+            try {
+                fromFile = Files.readString(clusterSecretFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Cannot read the cluster secret file "
+                        + clusterSecretFile + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            }
             if (fromFile.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "The cluster secret file " + clusterSecretFile + " is empty.");
