@@ -76,11 +76,13 @@ public final class NodeAgent implements AutoCloseable {
                 : desired.state().pools();
         Map<String, PoolSpec> wanted = new ConcurrentHashMap<>();
         pools.forEach(pool -> wanted.put(pool.name(), pool));
+        // keys no longer desired are reconciled too: their observation goes away. That includes keys
+        // desired until now whose first reconcile is still running and has not put an observation yet.
+        List<String> keys = new ArrayList<>(desiredPools.keySet());
+        keys.addAll(observedPools.keySet());
+        keys.addAll(wanted.keySet());
         desiredPools.keySet().removeIf(name -> !wanted.containsKey(name));
         desiredPools.putAll(wanted);
-        // keys no longer desired are reconciled too: their observation goes away
-        List<String> keys = new ArrayList<>(observedPools.keySet());
-        keys.addAll(wanted.keySet());
         keys.stream().distinct().forEach(queue::enqueue);
         afterStep();
     }
