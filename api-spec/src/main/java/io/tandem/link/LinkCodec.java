@@ -32,11 +32,17 @@ public final class LinkCodec {
     }
 
     public static LinkMessage decode(byte[] payload) throws LinkProtocolException {
+        LinkMessage message;
         try {
-            return JSON.readValue(payload, LinkMessage.class);
+            message = JSON.readValue(payload, LinkMessage.class);
         } catch (IOException e) {
             throw new LinkProtocolException("not a link message: " + originalMessage(e), e);
         }
+        if (message == null) {
+            // Jackson maps the JSON literal null to a null message rather than failing
+            throw new LinkProtocolException("not a link message: the payload is JSON null");
+        }
+        return message;
     }
 
     public static void write(OutputStream out, LinkMessage message) throws IOException {

@@ -57,6 +57,11 @@ public sealed interface LinkMessage {
             pools = pools == null ? List.of() : pools;
             resources = resources == null ? List.of() : resources;
         }
+
+        /** A node without resources. */
+        public ObservedState(long appliedVersion, List<PoolObservation> pools) {
+            this(appliedVersion, pools, List.of());
+        }
     }
 
     record Ping(long sentAtMillis) implements LinkMessage {
@@ -73,6 +78,11 @@ public sealed interface LinkMessage {
         public NodeState {
             pools = pools == null ? List.of() : pools;
             resources = resources == null ? List.of() : resources;
+        }
+
+        /** A node without resources. */
+        public NodeState(String nodeName, List<PoolSpec> pools) {
+            this(nodeName, pools, List.of());
         }
     }
 

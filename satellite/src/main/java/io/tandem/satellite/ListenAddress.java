@@ -20,7 +20,13 @@ final class ListenAddress {
                 throw new IllegalArgumentException("--listen '" + text + "': missing ']' after the IPv6 address");
             }
             host = text.substring(1, end);
-            port = text.length() > end + 1 && text.charAt(end + 1) == ':' ? text.substring(end + 2) : null;
+            String rest = text.substring(end + 1);
+            if (!rest.isEmpty() && !rest.startsWith(":")) {
+                // "[::1]3366" must not silently become [::1]:3366's default port
+                throw new IllegalArgumentException("--listen '" + text + "': expected ':PORT' or nothing after ']', not '"
+                        + rest + "'");
+            }
+            port = rest.isEmpty() ? null : rest.substring(1);
         } else if (text.chars().filter(c -> c == ':').count() > 1) {
             host = text;
             port = null;

@@ -12,13 +12,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar tandem-satellite.jar --listen ADDRESS:PORT --data-dir DIR}. */
 @Command(name = "tandem-satellite", mixinStandardHelpOptions = true, versionProvider = TandemSatellite.Version.class,
         description = "The Tandem node agent: serves the controller link and makes this node's desired state true.")
 public final class TandemSatellite implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(TandemSatellite.class);
+
+    /** The command line running this: its error stream and exit codes report our parameter errors. */
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--listen", defaultValue = "0.0.0.0:" + LinkProtocol.DEFAULT_PORT, paramLabel = "ADDRESS:PORT",
             description = "Where to listen for the controller (default: ${DEFAULT-VALUE}). IPv6 as [::1]:3366.")
@@ -46,7 +52,7 @@ public final class TandemSatellite implements Callable<Integer> {
         try {
             address = ListenAddress.parse(listen);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         String secret = readSecret();
         Path data = dataDirectory.toAbsolutePath().normalize();
@@ -70,9 +76,16 @@ public final class TandemSatellite implements Callable<Integer> {
 
     private String readSecret() throws IOException {
         if (clusterSecretFile != null) {
-            String fromFile = Files.readString(clusterSecretFile, StandardCharsets.UTF_8).strip();
+            String fromFile;
+            try {
+                fromFile = Files.readString(clusterSecretFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Cannot read the cluster secret file "
+                        + clusterSecretFile + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            }
             if (fromFile.isEmpty()) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
+                throw new CommandLine.ParameterException(spec.commandLine(),
                         "The cluster secret file " + clusterSecretFile + " is empty.");
             }
             return fromFile;

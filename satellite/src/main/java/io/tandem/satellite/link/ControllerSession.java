@@ -102,6 +102,9 @@ final class ControllerSession implements Runnable {
                             LinkProtocol.MAX_VERSION));
             return false;
         }
+        if (hello.controllerNonce() == null || hello.controllerNonce().isBlank()) {
+            throw new LinkProtocolException("Hello without a controller nonce");
+        }
         String satelliteNonce = LinkProof.newNonce();
         send(new Welcome(version, satelliteNonce,
                 LinkProof.prove(secret, LinkProof.ROLE_SATELLITE, hello.controllerNonce(), satelliteNonce)));

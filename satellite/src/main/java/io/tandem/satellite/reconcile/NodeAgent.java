@@ -98,15 +98,15 @@ public final class NodeAgent implements AutoCloseable {
                 .collect(Collectors.toMap(PoolSpec::name, p -> p, (a, b) -> b));
         Map<String, ResourceSpec> resources = state.resources().stream()
                 .collect(Collectors.toMap(ResourceSpec::name, r -> r, (a, b) -> b));
-        desiredPools.keySet().removeIf(name -> !pools.containsKey(name));
-        desiredPools.putAll(pools);
-        desiredResources.keySet().removeIf(name -> !resources.containsKey(name));
-        desiredResources.putAll(resources);
 
+        // Objects no longer desired are reconciled too, so that their observation (and files) go
+        // away. That includes objects desired until now whose first reconcile is still running and
+        // has not put an observation yet. Pools first: resources need their pool's directory.
         Set<Key> keys = new LinkedHashSet<>();
-        // pools first: resources need their pool's directory
+        desiredPools.keySet().forEach(name -> keys.add(new PoolKey(name)));
         observedPools.keySet().forEach(name -> keys.add(new PoolKey(name)));
         pools.keySet().forEach(name -> keys.add(new PoolKey(name)));
+        desiredResources.keySet().forEach(name -> keys.add(new ResourceKey(name)));
         observedResources.keySet().forEach(name -> keys.add(new ResourceKey(name)));
         resources.keySet().forEach(name -> keys.add(new ResourceKey(name)));
         // files of resources deleted while this satellite was not looking
@@ -116,6 +116,11 @@ public final class NodeAgent implements AutoCloseable {
                 VolumeFiles.resourcesIn(directory).forEach(name -> keys.add(new ResourceKey(name)));
             }
         }
+
+        desiredPools.keySet().removeIf(name -> !pools.containsKey(name));
+        desiredPools.putAll(pools);
+        desiredResources.keySet().removeIf(name -> !resources.containsKey(name));
+        desiredResources.putAll(resources);
         keys.forEach(queue::enqueue);
         afterStep();
     }
