@@ -67,7 +67,13 @@ public final class TandemSatellite implements Callable<Integer> {
             satellite.close();
             stopped.countDown();
         }, "satellite-shutdown"));
-        satellite.start();
+        try {
+            satellite.start();
+        } catch (IOException e) {
+            satellite.close();
+            spec.commandLine().getErr().println("tandem-satellite: " + e.getMessage());
+            return 1;
+        }
         log.info("Tandem satellite {} listening on {} (data in {})", Version.current(), satellite.listenAddress(),
                 data);
         stopped.await();

@@ -210,20 +210,20 @@ public final class NodeAgent implements AutoCloseable {
         desiredPools.keySet().forEach(name -> queue.enqueue(new PoolKey(name)));
     }
 
-    private void afterStep() {
-        ObservedState toSend;
-        synchronized (this) {
-            if (queue.isIdle()) {
-                appliedVersion = desiredVersion;
-            }
-            ObservedState now = observed();
-            if (Objects.equals(now, lastSent)) {
-                return;
-            }
-            lastSent = now;
-            toSend = now;
+    /**
+     * Tells the observers the observed state if it changed. Delivery happens under the lock, so
+     * two workers finishing at once cannot deliver an older state after a newer one.
+     */
+    private synchronized void afterStep() {
+        if (queue.isIdle()) {
+            appliedVersion = desiredVersion;
         }
-        observers.forEach(observer -> observer.accept(toSend));
+        ObservedState now = observed();
+        if (Objects.equals(now, lastSent)) {
+            return;
+        }
+        lastSent = now;
+        observers.forEach(observer -> observer.accept(now));
     }
 
     /** Forces the next observation to be sent even if unchanged (a new controller connected). */

@@ -61,8 +61,8 @@ class NodeAgentTest {
     }
 
     private ObservedState awaitApplied(long version) {
-        waitAtMostBound().until(() -> agent.snapshot().appliedVersion() == version);
-        return agent.snapshot();
+        waitAtMostBound().until(() -> agent.observed().appliedVersion() == version);
+        return agent.observed();
     }
 
     private static List<String> poolNames(ObservedState observed) {
@@ -71,7 +71,7 @@ class NodeAgentTest {
 
     @Test
     void beforeAnyDesiredStateNothingIsApplied() {
-        assertThat(agent.snapshot()).isEqualTo(new ObservedState(-1, List.of()));
+        assertThat(agent.observed()).isEqualTo(new ObservedState(-1, List.of()));
     }
 
     @Test
@@ -104,9 +104,9 @@ class NodeAgentTest {
     @Test
     void anEmptyDesiredStateIsAppliedAtOnce() {
         agent.apply(desired(4));
-        assertThat(agent.snapshot()).isEqualTo(new ObservedState(4, List.of()));
+        assertThat(agent.observed()).isEqualTo(new ObservedState(4, List.of()));
         agent.apply(new DesiredState(5, null));
-        assertThat(agent.snapshot()).isEqualTo(new ObservedState(5, List.of()));
+        assertThat(agent.observed()).isEqualTo(new ObservedState(5, List.of()));
     }
 
     @Test
@@ -116,7 +116,7 @@ class NodeAgentTest {
         ObservedState atFive = awaitApplied(5);
 
         agent.apply(desired(4, filePool("pool-old")));
-        assertThat(agent.snapshot()).isEqualTo(atFive);
+        assertThat(agent.observed()).isEqualTo(atFive);
 
         agent.apply(desired(6, a));
         awaitApplied(6);
