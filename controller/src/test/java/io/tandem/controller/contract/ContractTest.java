@@ -184,6 +184,7 @@ class ContractTest extends H2ControllerTest {
         String reports = "/v1/error-reports";
         String badJson = "{\"name\": ";
         String oneNetIf = "'net_interfaces':[{'name':'default','address':'10.0.0.1'}]";
+        String lostNode = unique("contract-lost");
 
         List<Step> walk = List.of(
                 // health and controller
@@ -311,6 +312,11 @@ class ContractTest extends H2ControllerTest {
                 step(404, "DELETE", reports + "/" + report1),
                 step(200, "PATCH", reports, json("{'ids':['%s']}", report2)),
                 offSpec(400, "PATCH", reports, badJson),
+
+                // a node gone for good
+                step(201, "POST", nodes, json("{'name':'%s','type':'SATELLITE',%s}", lostNode, oneNetIf)),
+                step(200, "DELETE", nodes + "/" + lostNode + "/lost"),
+                step(404, "DELETE", nodes + "/" + lostNode + "/lost"),
 
                 // and the nodes go again
                 step(200, "DELETE", theNode),
