@@ -17,6 +17,7 @@ import io.tandem.controller.rest.RetCode;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -211,6 +212,14 @@ public class StoragePoolService {
         pools.delete(pool);
         return List.of(ApiCallRc.success(RetCode.MASK_DEL | POOL | RetCode.DELETED,
                 "Storage pool '%s' on node '%s' deleted.".formatted(pool.name(), pool.node().name()), refs));
+    }
+
+    /** The pools of {@code node}, ordered by name; for features that place volumes in them. */
+    @Transactional(readOnly = true)
+    public List<StoragePool> poolsOn(Node node) {
+        return pools.findAllByNode(node).stream()
+                .sorted(Comparator.comparing(p -> p.definition().nameKey()))
+                .toList();
     }
 
     // ---- reactions to node life cycle ----------------------------------------------------------
