@@ -12,9 +12,13 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.whitelist.ValidationErrorsWhitelist;
 import com.atlassian.oai.validator.whitelist.rule.WhitelistRules;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.core.util.Json;
 import io.swagger.v3.core.util.Yaml;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.tandem.controller.rest.ErrorReporter;
 import io.tandem.controller.testsupport.H2ControllerTest;
 import io.tandem.controller.testsupport.RawHttp;
@@ -573,6 +577,65 @@ class ContractTest extends H2ControllerTest {
         return report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
                 .flatMap(m -> Stream.concat(Stream.of(m), m.getNestedMessages().stream()))
                 .map(ValidationReport.Message::getKey).toList();
+    }
+
+    /**
+     * The examples are part of the documentation clients read; each must be a request or an
+     * answer the spec itself accepts (path parameters are filled with "0").
+     */
+    @Test
+    void everyExampleInTheSpecValidates() throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, PathItem> path : SPEC.getPaths().entrySet()) {
+            String target = path.getKey().replaceAll("\\{[^/]*}", "0");
+            for (Map.Entry<PathItem.HttpMethod, Operation> entry : path.getValue().readOperationsMap().entrySet()) {
+                Request.Method method = Request.Method.valueOf(entry.getKey().name());
+                Operation operation = entry.getValue();
+                String name = entry.getKey() + " " + path.getKey();
+                if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                    for (Map.Entry<String, MediaType> media : operation.getRequestBody().getContent().entrySet()) {
+                        if (media.getValue().getExample() != null) {
+                            Request request = new SimpleRequest.Builder(method, target).withContentType(media.getKey())
+                                    .withBody(Json.mapper().writeValueAsString(media.getValue().getExample())).build();
+                            ValidationReport report = VALIDATOR.validateRequest(request);
+                            if (report.hasErrors()) {
+                                failures.add(name + " request example: " + format(report));
+                            }
+                        }
+                    }
+                }
+                for (Map.Entry<String, ApiResponse> answer : operation.getResponses().entrySet()) {
+                    ApiResponse response = answer.getValue();
+                    if (response.get$ref() != null) {
+                        response = SPEC.getComponents().getResponses()
+                                .get(response.get$ref().substring(response.get$ref().lastIndexOf('/') + 1));
+                    }
+                    if (response.getContent() == null) {
+                        continue;
+                    }
+                    for (Map.Entry<String, MediaType> media : response.getContent().entrySet()) {
+                        Object example = media.getValue().getExample();
+                        if (example == null || "".equals(example)) {
+                            continue;
+                        }
+                        String body = example instanceof String text && !media.getKey().contains("json") ? text
+                                : Json.mapper().writeValueAsString(example);
+                        ValidationReport report = VALIDATOR.validateResponse(target, method, SimpleResponse.Builder
+                                .status(Integer.parseInt(answer.getKey())).withContentType(media.getKey())
+                                .withBody(body).build());
+                        if (report.hasErrors()) {
+                            failures.add(name + " " + answer.getKey() + " example: " + format(report));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(failures).withFailMessage("Examples the spec does not accept:%n%s", String.join("\n", failures))
+                .isEmpty();
+    }
+
+    private static String format(ValidationReport report) {
+        return SimpleValidationReportFormat.getInstance().apply(report).strip().replace("\n", " ");
     }
 
     // ---- 3. the published description is the spec ----------------------------------------------
