@@ -34,8 +34,8 @@ class ResourceDefinitionApi {
             @RequestParam(name = "with_volume_definitions", required = false) Boolean withVolumeDefinitions,
             @RequestParam(required = false) Integer offset,
             @RequestParam(required = false) Integer limit) {
-        return definitions.list(resourceDefinitions, props, Boolean.TRUE.equals(withVolumeDefinitions),
-                Page.of(offset, limit));
+        return definitions.list(new ResourceDefinitionQuery(resourceDefinitions, props,
+                Boolean.TRUE.equals(withVolumeDefinitions), Page.of(offset, limit)));
     }
 
     @PostMapping

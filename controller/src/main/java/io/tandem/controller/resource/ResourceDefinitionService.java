@@ -8,7 +8,6 @@ import io.tandem.controller.rest.EnumInput;
 import io.tandem.controller.rest.Name;
 import io.tandem.controller.rest.NameFilter;
 import io.tandem.controller.rest.NameRule;
-import io.tandem.controller.rest.Page;
 import io.tandem.controller.rest.PropsFilter;
 import io.tandem.controller.rest.PropsModify;
 import io.tandem.controller.rest.RetCode;
@@ -39,19 +38,18 @@ public class ResourceDefinitionService {
     }
 
     @Transactional(readOnly = true)
-    public List<ResourceDefinitionDto> list(List<String> names, List<String> props, boolean withVolumeDefinitions,
-                                            Page page) {
-        NameFilter nameFilter = NameFilter.of(names);
-        PropsFilter propsFilter = new PropsFilter(props);
-        return page.apply(definitions.findAllOrdered().stream()
+    public List<ResourceDefinitionDto> list(ResourceDefinitionQuery query) {
+        NameFilter nameFilter = NameFilter.of(query.names());
+        PropsFilter propsFilter = new PropsFilter(query.props());
+        return query.page().apply(definitions.findAllOrdered().stream()
                 .filter(d -> nameFilter.matches(d.name()) && propsFilter.matches(d.props()))
-                .map(d -> toDto(d, withVolumeDefinitions))
+                .map(d -> toDto(d, query.withVolumeDefinitions() ? volumeDefinitions(d) : null))
                 .toList());
     }
 
     @Transactional(readOnly = true)
     public ResourceDefinitionDto get(String name) {
-        return toDto(definitions.require(name), false);
+        return toDto(definitions.require(name), null);
     }
 
     @Transactional
@@ -198,14 +196,17 @@ public class ResourceDefinitionService {
 
     // ---- answers -------------------------------------------------------------------------------
 
-    static ResourceDefinitionDto toDto(ResourceDefinition definition, boolean withVolumeDefinitions) {
+    /** The definition as LINSTOR shows it; {@code volumeDefinitions} only when asked for, else null. */
+    static ResourceDefinitionDto toDto(ResourceDefinition definition, List<VolumeDefinitionDto> volumeDefinitions) {
         return new ResourceDefinitionDto(definition.name(), definition.externalName(),
                 new TreeMap<>(definition.props()), Flag.names(ResourceDefinitionFlag.values(), definition.flags()),
                 List.of(new ResourceDefinitionLayerDto(LayerType.DRBD.name(), drbdLayer(definition)),
                         new ResourceDefinitionLayerDto(LayerType.STORAGE.name(), null)),
-                definition.id().toString(), definition.resourceGroup().name(),
-                withVolumeDefinitions ? definition.volumeDefinitions().stream()
-                        .map(VolumeDefinitionService::toDto).toList() : null);
+                definition.id().toString(), definition.resourceGroup().name(), volumeDefinitions);
+    }
+
+    private static List<VolumeDefinitionDto> volumeDefinitions(ResourceDefinition definition) {
+        return definition.volumeDefinitions().stream().map(VolumeDefinitionService::toDto).toList();
     }
 
     static DrbdResourceDefinitionLayerDto drbdLayer(ResourceDefinition definition) {

@@ -62,12 +62,12 @@ public class ResourceService {
     @Transactional(readOnly = true)
     public List<ResourceDto> list(String definitionName, Page page) {
         ResourceDefinition definition = definitions.require(definitionName);
-        return page.apply(resources.findAllOf(definition).stream().map(r -> toDto(r, false)).toList());
+        return page.apply(resources.findAllOf(definition).stream().map(ResourceService::toDto).toList());
     }
 
     @Transactional(readOnly = true)
     public ResourceDto get(String definitionName, String nodeName) {
-        return toDto(require(definitions.require(definitionName), nodeName), false);
+        return toDto(require(definitions.require(definitionName), nodeName));
     }
 
     /**
@@ -93,7 +93,7 @@ public class ResourceService {
             if (!poolFilter.keys().isEmpty() && volumes.isEmpty()) {
                 continue;
             }
-            matching.add(withVolumes(toDto(resource, true), volumes));
+            matching.add(withVolumes(toDto(resource), volumes));
         }
         return page.apply(matching);
     }
@@ -168,7 +168,7 @@ public class ResourceService {
         Map<String, String> props = given == null || given.props() == null ? Map.of() : given.props();
         new PropsModify(props, null, null).validate(refs);
         LayerType.checkStack(request.layerList(), refs);
-        boolean diskless = Boolean.TRUE.equals(request.drbdClient()) | wantsDiskless(given, refs);
+        boolean diskless = wantsDiskless(given, refs) || Boolean.TRUE.equals(request.drbdClient());
         ResourceDefinitionService.refuseIfDeleting(definition, "a resource");
         if (!node.type().runsSatellite()) {
             throw ApiException.invalid(RetCode.FAIL_INVLD_NODE_TYPE,
@@ -588,7 +588,7 @@ public class ResourceService {
      * devices and sizes) come from the node's satellite; without a connected satellite they are
      * absent, as in LINSTOR.
      */
-    private ResourceDto toDto(Resource resource, boolean withVolumes) {
+    private static ResourceDto toDto(Resource resource) {
         ResourceDefinition definition = resource.resourceDefinition();
         List<Volume> volumes = resource.volumes();
         ResourceLayerDto storage = new ResourceLayerDto(null, null, LayerType.STORAGE.name(), null,
@@ -600,8 +600,7 @@ public class ResourceService {
         ResourceLayerDto layers = new ResourceLayerDto(List.of(storage), null, LayerType.DRBD.name(), drbd, null);
         return new ResourceDto(definition.name(), resource.node().name(), new TreeMap<>(resource.props()),
                 Flag.names(ResourceFlag.values(), resource.flags()), layers, null, resource.id().toString(),
-                resource.createdAt().toEpochMilli(), withVolumes ? volumes.stream().map(ResourceService::toDto).toList()
-                : null, withVolumes ? sharedName(volumes) : null);
+                resource.createdAt().toEpochMilli(), null, null);
     }
 
     private static ResourceDto withVolumes(ResourceDto resource, List<Volume> volumes) {
