@@ -36,8 +36,8 @@ import org.springframework.web.bind.annotation.RestController;
 @AnalyzeClasses(packages = "io.tandem.controller", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String ROOT = "io.tandem.controller";
-    private static final List<String> FEATURES = List.of("node", "pool", "kvstore", "errorreport", "cluster",
-            "satellite");
+    private static final List<String> FEATURES = List.of("node", "pool", "group", "resource", "kvstore",
+            "errorreport", "cluster", "satellite");
 
     /**
      * The only dependencies one feature package may have on another. Everything else goes
@@ -45,9 +45,11 @@ class ArchitectureTest {
      */
     private static final Map<String, Set<String>> ALLOWED_FEATURE_DEPENDENCIES = Map.of(
             "pool", Set.of("node"), // a storage pool lives on a node
+            // a resource definition belongs to a group; a resource lives on a node, its volumes in pools
+            "resource", Set.of("group", "node", "pool"),
             "errorreport", Set.of("cluster"), // a report names the controller that wrote it
-            // the link reads nodes and pools for their desired state and reports what satellites observe
-            "satellite", Set.of("node", "pool", "cluster"));
+            // the link reads nodes, pools and resources for the desired state, and confirms removals
+            "satellite", Set.of("node", "pool", "resource", "cluster"));
 
     private static String pkg(String feature) {
         return ROOT + "." + feature + "..";

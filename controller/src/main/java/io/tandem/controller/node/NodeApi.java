@@ -53,6 +53,12 @@ class NodeApi {
         return service.delete(node);
     }
 
+    /** LINSTOR's node lost ({@code linstor node lost}): a DELETE, as python-linstor and golinstor send it. */
+    @DeleteMapping("/{node}/lost")
+    List<ApiCallRc> lost(@PathVariable String node) {
+        return service.lost(node);
+    }
+
     @GetMapping("/{node}/net-interfaces")
     List<NetInterfaceDto> netInterfaces(@PathVariable String node) {
         return service.listNetInterfaces(node);

@@ -162,6 +162,23 @@ public class NodeService {
                 Map.of("Node", node.name())));
     }
 
+    /**
+     * LINSTOR's "node lost": the node is gone for good, so everything placed on it is removed at
+     * once, without waiting for its satellite, and then the node itself.
+     */
+    @Transactional
+    public List<ApiCallRc> lost(String nodeName) {
+        Node node = require(nodeName);
+        List<ApiCallRc> answer = new ArrayList<>();
+        events.publishEvent(new NodeEvent.Lost(node, answer));
+        events.publishEvent(new NodeEvent.Deleting(node));
+        nodes.delete(node);
+        answer.add(ApiCallRc.success(RetCode.MASK_DEL | NODE | RetCode.DELETED,
+                "Node '%s' declared lost and deleted.".formatted(node.name()),
+                "Node '%s' UUID was: %s".formatted(node.name(), node.id()), Map.of("Node", node.name())));
+        return answer;
+    }
+
     // ---- net interfaces ------------------------------------------------------------------------
 
     @Transactional(readOnly = true)

@@ -1,6 +1,7 @@
 package io.tandem.controller.pool;
 
 import io.tandem.controller.node.Node;
+import io.tandem.controller.node.NodeDesiredStateChanged;
 import io.tandem.controller.node.NodeEvent;
 import io.tandem.controller.node.NodeObservation;
 import io.tandem.controller.node.NodeService;
@@ -17,6 +18,7 @@ import io.tandem.controller.rest.RetCode;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -193,7 +195,7 @@ public class StoragePoolService {
         });
         StoragePool pool = pools.save(new StoragePool(node, definition, kind, freeSpaceManager,
                 Boolean.TRUE.equals(request.externalLocking()), props));
-        events.publishEvent(new StoragePoolEvent(node.id()));
+        events.publishEvent(new NodeDesiredStateChanged(node.id()));
         answer.add(ApiCallRc.success(RetCode.MASK_CRT | POOL | RetCode.CREATED,
                 "New storage pool '%s' on node '%s' registered.".formatted(definition.name(), node.name()),
                 "Storage pool '%s' on node '%s' UUID is: %s".formatted(definition.name(), node.name(), pool.id()),
@@ -217,7 +219,7 @@ public class StoragePoolService {
         }
         pool.props().clear();
         pool.props().putAll(changed);
-        events.publishEvent(new StoragePoolEvent(pool.node().id()));
+        events.publishEvent(new NodeDesiredStateChanged(pool.node().id()));
         answer.add(ApiCallRc.success(RetCode.MASK_MOD | POOL | RetCode.MODIFIED,
                 "Storage pool '%s' on node '%s' modified.".formatted(pool.name(), pool.node().name()), refs));
         return answer;
@@ -229,15 +231,17 @@ public class StoragePoolService {
         Map<String, String> refs = Map.of("Node", pool.node().name(), "StorPool", pool.name());
         refuseIfHoldsVolumes(pool, refs);
         pools.delete(pool);
-        events.publishEvent(new StoragePoolEvent(pool.node().id()));
+        events.publishEvent(new NodeDesiredStateChanged(pool.node().id()));
         return List.of(ApiCallRc.success(RetCode.MASK_DEL | POOL | RetCode.DELETED,
                 "Storage pool '%s' on node '%s' deleted.".formatted(pool.name(), pool.node().name()), refs));
     }
 
-    /** The pools of a node, for the node's desired state. */
+    /** The pools of {@code node}, ordered by name, props loaded; for features that place volumes in them. */
     @Transactional(readOnly = true)
-    public List<StoragePool> poolsOf(Node node) {
-        List<StoragePool> found = pools.findAllByNode(node);
+    public List<StoragePool> poolsOn(Node node) {
+        List<StoragePool> found = pools.findAllByNode(node).stream()
+                .sorted(Comparator.comparing(p -> p.definition().nameKey()))
+                .toList();
         found.forEach(pool -> pool.props().size()); // loaded while the transaction is open
         return found;
     }

@@ -10,7 +10,7 @@ import java.util.Map;
  * Node names follow hostname rules instead, see {@link NodeName}.
  */
 public enum NameRule {
-    RESOURCE("resource", 2, 48, RetCode.MASK_ERROR | 202),
+    RESOURCE("resource", 2, 48, RetCode.FAIL_INVLD_RSC_NAME),
     RESOURCE_GROUP("resource group", 2, 48, RetCode.MASK_ERROR | 202),
     SNAPSHOT("snapshot", 2, 48, RetCode.MASK_ERROR | 218),
     STORAGE_POOL("storage pool", 3, 48, RetCode.FAIL_INVLD_STOR_POOL_NAME),

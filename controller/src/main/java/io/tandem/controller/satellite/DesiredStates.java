@@ -5,6 +5,9 @@ import io.tandem.controller.node.Node;
 import io.tandem.controller.node.NodeService;
 import io.tandem.controller.pool.StoragePool;
 import io.tandem.controller.pool.StoragePoolService;
+import io.tandem.controller.resource.ResourceService;
+import io.tandem.link.LinkMessage.ResourceSpec;
+import io.tandem.link.LinkMessage.VolumeSpec;
 import io.tandem.link.LinkMessage.NodeState;
 import io.tandem.link.LinkMessage.PoolSpec;
 import java.net.InetSocketAddress;
@@ -22,10 +25,19 @@ import org.springframework.transaction.annotation.Transactional;
 class DesiredStates {
     private final NodeService nodes;
     private final StoragePoolService pools;
+    private final ResourceService resources;
 
-    DesiredStates(NodeService nodes, StoragePoolService pools) {
+    DesiredStates(NodeService nodes, StoragePoolService pools, ResourceService resources) {
         this.nodes = nodes;
         this.pools = pools;
+        this.resources = resources;
+    }
+
+    /**
+     * A node's desired state, and the resources that are no longer in it because they are marked
+     * for deletion: once the satellite confirms a state without them, their rows can go.
+     */
+    record Desire(NodeState state, List<String> deleting) {
     }
 
     /** Every node that runs a satellite, with where to reach it. */
@@ -46,11 +58,18 @@ class DesiredStates {
 
     /** The complete desired state of the node; empty if the node is gone. */
     @Transactional(readOnly = true)
-    public Optional<NodeState> desired(UUID nodeId) {
-        return nodes.find(nodeId).map(node -> new NodeState(node.name(), pools.poolsOf(node).stream()
-                .sorted(Comparator.comparing(StoragePool::name))
-                .map(pool -> new PoolSpec(pool.name(), pool.providerKind().name(), new TreeMap<>(pool.props())))
-                .toList(), List.of()));
+    public Optional<Desire> desired(UUID nodeId) {
+        return nodes.find(nodeId).map(node -> new Desire(new NodeState(node.name(),
+                pools.poolsOn(node).stream()
+                        .sorted(Comparator.comparing(StoragePool::name))
+                        .map(pool -> new PoolSpec(pool.name(), pool.providerKind().name(), new TreeMap<>(pool.props())))
+                        .toList(),
+                resources.placedOn(node).stream()
+                        .map(placed -> new ResourceSpec(placed.name(), placed.volumes().stream()
+                                .map(volume -> new VolumeSpec(volume.number(), volume.sizeKib(), volume.poolName()))
+                                .toList()))
+                        .toList()),
+                resources.deletingOn(node)));
     }
 
     private static Optional<LinkTarget> target(Node node) {

@@ -7,7 +7,6 @@ import io.tandem.link.LinkMessage.DesiredState;
 import io.tandem.link.LinkMessage.Hello;
 import io.tandem.link.LinkMessage.Login;
 import io.tandem.link.LinkMessage.LoginReport;
-import io.tandem.link.LinkMessage.NodeState;
 import io.tandem.link.LinkMessage.ObservedState;
 import io.tandem.link.LinkMessage.Ping;
 import io.tandem.link.LinkMessage.Pong;
@@ -24,7 +23,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -57,7 +62,10 @@ final class SatelliteConnection implements Runnable {
     private final String secret;
     private final String controllerId;
     private final SatelliteObservations observations;
-    private final Supplier<Optional<NodeState>> desiredState;
+    private final Supplier<Optional<DesiredStates.Desire>> desiredState;
+    private final java.util.function.BiConsumer<String, String> removalConfirmed;
+    /** Resources marked for deletion, and the first pushed version that no longer had them. */
+    private final Map<String, Long> awaitingRemoval = new HashMap<>();
     private final LongSupplier nextVersion;
     private final Object lock = new Object();
     private volatile LinkTarget target;
@@ -65,11 +73,13 @@ final class SatelliteConnection implements Runnable {
     private volatile boolean wakeUp;
     private Socket socket;
     private OutputStream out;
+    /** True between a completed login and the end of that connection: only then may state or pings be sent. */
+    private boolean loggedIn;
     private String lastProblem;
 
     SatelliteConnection(UUID nodeId, LinkTarget target, String secret, String controllerId,
-                        SatelliteObservations observations, Supplier<Optional<NodeState>> desiredState,
-                        LongSupplier nextVersion) {
+                        SatelliteObservations observations, Supplier<Optional<DesiredStates.Desire>> desiredState,
+                        LongSupplier nextVersion, java.util.function.BiConsumer<String, String> removalConfirmed) {
         this.nodeId = nodeId;
         this.target = target;
         this.secret = secret;
@@ -77,6 +87,7 @@ final class SatelliteConnection implements Runnable {
         this.observations = observations;
         this.desiredState = desiredState;
         this.nextVersion = nextVersion;
+        this.removalConfirmed = removalConfirmed;
     }
 
     LinkTarget target() {
@@ -131,6 +142,9 @@ final class SatelliteConnection implements Runnable {
         }
         LoginReport login = handshake(in, current);
         connected.setSoTimeout((int) LinkProtocol.DEAD_AFTER.toMillis());
+        synchronized (lock) {
+            loggedIn = true;
+        }
         observations.online(nodeId, login);
         if (lastProblem != null) {
             log.info("Satellite of node '{}' at {} is ONLINE again", current.nodeName(), current.address());
@@ -143,6 +157,7 @@ final class SatelliteConnection implements Runnable {
             LinkMessage message = LinkCodec.read(in);
             if (message instanceof ObservedState observed) {
                 observations.observed(nodeId, observed);
+                confirmRemovals(current.nodeName(), observed);
             } else if (message instanceof Ping ping) {
                 send(new Pong(ping.sentAtMillis()));
             } else if (message instanceof Refused refused) {
@@ -195,16 +210,42 @@ final class SatelliteConnection implements Runnable {
         if (!isUp()) {
             return;
         }
-        Optional<NodeState> state = desiredState.get();
-        if (state.isEmpty()) {
+        Optional<DesiredStates.Desire> desire = desiredState.get();
+        if (desire.isEmpty()) {
             return;
         }
+        long version = nextVersion.getAsLong();
+        synchronized (awaitingRemoval) {
+            awaitingRemoval.keySet().retainAll(desire.get().deleting());
+            desire.get().deleting().forEach(name -> awaitingRemoval.putIfAbsent(name, version));
+        }
         try {
-            send(new DesiredState(nextVersion.getAsLong(), state.get()));
+            send(new DesiredState(version, desire.get().state()));
         } catch (IOException e) {
             log.debug("Push to node {} failed: {}", target.nodeName(), e.getMessage());
             dropSocket();
         }
+    }
+
+    /**
+     * A resource marked for deletion is gone once the satellite reports, for a version that no
+     * longer contained it, that it does not have it (the satellite reports a version only when it
+     * has applied it completely, files deleted included).
+     */
+    private void confirmRemovals(String nodeName, ObservedState observed) {
+        Set<String> present = new HashSet<>();
+        observed.resources().forEach(resource -> present.add(resource.name()));
+        List<String> gone = new ArrayList<>();
+        synchronized (awaitingRemoval) {
+            awaitingRemoval.entrySet().removeIf(entry -> {
+                boolean confirmed = observed.appliedVersion() >= entry.getValue() && !present.contains(entry.getKey());
+                if (confirmed) {
+                    gone.add(entry.getKey());
+                }
+                return confirmed;
+            });
+        }
+        gone.forEach(resource -> removalConfirmed.accept(nodeName, resource));
     }
 
     void ping() {
@@ -220,7 +261,7 @@ final class SatelliteConnection implements Runnable {
 
     private boolean isUp() {
         synchronized (lock) {
-            return out != null && socket != null && !socket.isClosed();
+            return loggedIn && out != null && socket != null && !socket.isClosed();
         }
     }
 
@@ -280,6 +321,7 @@ final class SatelliteConnection implements Runnable {
 
     private void dropSocket() {
         synchronized (lock) {
+            loggedIn = false;
             out = null;
             if (socket != null) {
                 try {

@@ -1,8 +1,9 @@
 package io.tandem.controller.satellite;
 
 import io.tandem.controller.cluster.ControllerIdentity;
+import io.tandem.controller.node.NodeDesiredStateChanged;
 import io.tandem.controller.node.NodeEvent;
-import io.tandem.controller.pool.StoragePoolEvent;
+import io.tandem.controller.resource.ResourceService;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,6 +33,7 @@ class SatelliteLinks implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SatelliteLinks.class);
 
     private final DesiredStates desiredStates;
+    private final ResourceService resources;
     private final SatelliteObservations observations;
     private final ClusterSecretService clusterSecret;
     private final String controllerId;
@@ -45,10 +47,11 @@ class SatelliteLinks implements SmartLifecycle {
     private volatile String secret;
     private volatile boolean running;
 
-    SatelliteLinks(DesiredStates desiredStates, SatelliteObservations observations,
+    SatelliteLinks(DesiredStates desiredStates, ResourceService resources, SatelliteObservations observations,
                    ClusterSecretService clusterSecret, ControllerIdentity identity,
                    @Value("${tandem.satellite-link.enabled:true}") boolean enabled) {
         this.desiredStates = desiredStates;
+        this.resources = resources;
         this.observations = observations;
         this.clusterSecret = clusterSecret;
         this.controllerId = identity.nodeName() + "@" + identity.startedAt().toEpochMilli();
@@ -74,7 +77,7 @@ class SatelliteLinks implements SmartLifecycle {
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
-    void poolsChanged(StoragePoolEvent event) {
+    void desiredStateChanged(NodeDesiredStateChanged event) {
         changed(event.nodeId());
     }
 
@@ -99,7 +102,7 @@ class SatelliteLinks implements SmartLifecycle {
             }
             if (connection == null) {
                 connection = new SatelliteConnection(nodeId, target.get(), secret, controllerId, observations,
-                        () -> desiredStates.desired(nodeId), versions::incrementAndGet);
+                        () -> desiredStates.desired(nodeId), versions::incrementAndGet, this::removalConfirmed);
                 connections.put(nodeId, connection);
                 Thread thread = new Thread(connection, "satellite-" + target.get().nodeName());
                 thread.setDaemon(true);
@@ -112,6 +115,19 @@ class SatelliteLinks implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("Could not bring the link of node {} up to date", nodeId, e);
         }
+    }
+
+    /** The satellite of {@code node} no longer has {@code resource}: its rows can go. */
+    private void removalConfirmed(String node, String resource) {
+        changes.execute(() -> {
+            try {
+                if (resources.confirmRemoved(node, resource)) {
+                    log.info("Resource '{}' removed from node '{}'", resource, node);
+                }
+            } catch (RuntimeException e) {
+                log.error("Could not record that resource '{}' is gone from node '{}'", resource, node, e);
+            }
+        });
     }
 
     @Override

@@ -12,9 +12,13 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.whitelist.ValidationErrorsWhitelist;
 import com.atlassian.oai.validator.whitelist.rule.WhitelistRules;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.core.util.Json;
 import io.swagger.v3.core.util.Yaml;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.tandem.controller.rest.ErrorReporter;
 import io.tandem.controller.testsupport.H2ControllerTest;
 import io.tandem.controller.testsupport.RawHttp;
@@ -184,6 +188,19 @@ class ContractTest extends H2ControllerTest {
         String reports = "/v1/error-reports";
         String badJson = "{\"name\": ";
         String oneNetIf = "'net_interfaces':[{'name':'default','address':'10.0.0.1'}]";
+        // resources: a diskful node with a pool, a diskless node, both cleared at the end by node lost
+        String diskfulNode = unique("contract-diskful");
+        String disklessNode = unique("contract-diskless");
+        String resourcePool = unique("rpool");
+        String rd = unique("res");
+        String rdEmpty = unique("res");
+        String rds = "/v1/resource-definitions";
+        String theRd = rds + "/" + rd;
+        String noRd = rds + "/" + missing;
+        String vds = theRd + "/volume-definitions";
+        String rscs = theRd + "/resources";
+        String volumes = rscs + "/" + diskfulNode + "/volumes";
+        int minor = 49_000 + (int) (System.nanoTime() % 900);
 
         List<Step> walk = List.of(
                 // health and controller
@@ -311,6 +328,114 @@ class ContractTest extends H2ControllerTest {
                 step(404, "DELETE", reports + "/" + report1),
                 step(200, "PATCH", reports, json("{'ids':['%s']}", report2)),
                 offSpec(400, "PATCH", reports, badJson),
+
+                // resource definitions
+                step(201, "POST", nodes, json("{'name':'%s','type':'SATELLITE',%s}", diskfulNode, oneNetIf)),
+                step(201, "POST", nodes, json("{'name':'%s','type':'SATELLITE',%s}", disklessNode, oneNetIf)),
+                step(201, "POST", nodes + "/" + diskfulNode + "/storage-pools", json("{'storage_pool_name':'%s',"
+                        + "'provider_kind':'FILE_THIN','props':{'StorDriver/FileDir':'/srv/%s'}}", resourcePool,
+                        resourcePool)),
+                step(201, "POST", rds, json("{'resource_definition':{'name':'%s','props':{'Aux/owner':'contract'}},"
+                        + "'drbd_peer_slots':7,'drbd_transport_type':'IP'}", rd)),
+                step(409, "POST", rds, json("{'resource_definition':{'name':'%s'}}", rd.toUpperCase())),
+                step(400, "POST", rds, json("{'resource_definition':{'name':'1bad'}}")),
+                step(404, "POST", rds, json("{'resource_definition':{'name':'%s','resource_group_name':'%s'}}",
+                        rdEmpty, missing)),
+                offSpec(400, "POST", rds, badJson),
+                step(201, "POST", rds, json("{'resource_definition':{'name':'%s'}}", rdEmpty)),
+                step(200, "GET", rds),
+                step(200, "GET", rds + "?resource_definitions=" + rd + "&props=Aux/owner=contract"
+                        + "&with_volume_definitions=true&offset=0&limit=5"),
+                offSpec(400, "GET", rds + "?with_volume_definitions=perhaps", null),
+                step(200, "GET", theRd),
+                step(404, "GET", noRd),
+                step(200, "PUT", theRd, json("{'override_props':{'Aux/tier':'gold'},'drbd_peer_slots':6}")),
+                step(400, "PUT", theRd, json("{'drbd_peer_slots':40}")),
+                step(404, "PUT", theRd, json("{'resource_group':'%s'}", missing)),
+                step(404, "PUT", noRd, "{}"),
+
+                // volume definitions
+                step(201, "POST", vds, json("{'volume_definition':{'size_kib':1048576,'flags':[]}}")),
+                step(409, "POST", vds, json("{'volume_definition':{'volume_number':0,'size_kib':1024}}")),
+                step(400, "POST", vds, json("{'volume_definition':{'size_kib':0}}")),
+                step(404, "POST", noRd + "/volume-definitions", json("{'volume_definition':{'size_kib':1024}}")),
+                offSpec(400, "POST", vds, badJson),
+                step(200, "GET", vds),
+                step(200, "GET", vds + "?offset=0&limit=1"),
+                step(404, "GET", noRd + "/volume-definitions"),
+                step(200, "GET", vds + "/0"),
+                step(404, "GET", vds + "/7"),
+                offSpec(400, "GET", vds + "/zero", null),
+                step(200, "PUT", vds + "/0", json("{'size_kib':2097152,'override_props':{'Aux/x':'1'}}")),
+                step(400, "PUT", vds + "/0", json("{'size_kib':1024}")),
+                step(404, "PUT", vds + "/7", "{}"),
+                step(201, "POST", rds + "/" + rdEmpty + "/volume-definitions",
+                        json("{'volume_definition':{'volume_number':3,'size_kib':1024}}")),
+                step(200, "DELETE", rds + "/" + rdEmpty + "/volume-definitions/3"),
+                step(404, "DELETE", rds + "/" + rdEmpty + "/volume-definitions/3"),
+                step(200, "DELETE", rds + "/" + rdEmpty),
+
+                // resources, as the linstor CLI creates them (a list), and one by one
+                step(201, "POST", rscs, json("[{'resource':{'node_name':'%s','props':{'StorPoolName':'%s'}}}]",
+                        diskfulNode, resourcePool)),
+                step(409, "POST", rscs, json("[{'resource':{'node_name':'%s'}}]", diskfulNode)),
+                step(400, "POST", rscs, json("[{'resource':{'node_name':'%s'}}]", cliNode)),
+                step(404, "POST", rscs, json("[{'resource':{'node_name':'%s'}}]", missing)),
+                step(404, "POST", noRd + "/resources", json("[{'resource':{'node_name':'%s'}}]", diskfulNode)),
+                offSpec(400, "POST", rscs, badJson),
+                step(201, "POST", rscs + "/" + disklessNode,
+                        json("{'resource':{'flags':['DRBD_DISKLESS']},'drbd_node_id':5}")),
+                step(409, "POST", rscs + "/" + disklessNode, "{}"),
+                step(400, "POST", rscs + "/" + cliNode, json("{'layer_list':['DRBD']}")),
+                step(404, "POST", rscs + "/" + missing, "{}"),
+                step(200, "GET", rscs),
+                step(200, "GET", rscs + "?offset=0&limit=1"),
+                step(404, "GET", noRd + "/resources"),
+                step(200, "GET", rscs + "/" + diskfulNode),
+                step(404, "GET", rscs + "/" + cliNode),
+                step(200, "PUT", rscs + "/" + diskfulNode, json("{'override_props':{'Aux/backup':'nightly'}}")),
+                step(400, "PUT", rscs + "/" + diskfulNode, json("{'override_props':{'/lead':'x'}}")),
+                step(404, "PUT", rscs + "/" + cliNode, "{}"),
+                // a volume definition added later adds a volume to every resource
+                step(201, "POST", vds, json("{'volume_definition':{'size_kib':4096},'drbd_minor_number':%d}", minor)),
+                step(409, "POST", vds, json("{'volume_definition':{'size_kib':4096},'drbd_minor_number':%d}", minor)),
+
+                // volumes
+                step(200, "GET", volumes),
+                step(404, "GET", rscs + "/" + cliNode + "/volumes"),
+                step(200, "GET", volumes + "/1"),
+                step(404, "GET", volumes + "/9"),
+                offSpec(400, "GET", volumes + "/one", null),
+                step(200, "PUT", volumes + "/0", json("{'override_props':{'Aux/tier':'fast'}}")),
+                step(400, "PUT", volumes + "/0", json("{'override_props':{'/lead':'x'}}")),
+                step(404, "PUT", volumes + "/9", "{}"),
+
+                // the resource view
+                step(200, "GET", "/v1/view/resources"),
+                step(200, "GET", "/v1/view/resources?nodes=" + diskfulNode + "&nodes=" + disklessNode + "&resources="
+                        + rd + "&storage_pools=" + resourcePool + "&props=Aux/backup=nightly&cached=true"
+                        + "&offset=0&limit=5"),
+                offSpec(400, "GET", "/v1/view/resources?limit=-1", null),
+                offSpec(400, "GET", "/v1/view/resources?cached=perhaps", null),
+
+                // what is in use stays
+                step(409, "DELETE", vds + "/1"),
+                step(409, "DELETE", nodes + "/" + diskfulNode),
+                step(409, "DELETE", nodes + "/" + diskfulNode + "/storage-pools/" + resourcePool),
+                step(409, "PUT", nodes + "/" + disklessNode, json("{'node_type':'CONTROLLER'}")),
+
+                // deleting: marked until the satellite confirms, or at once for a lost node
+                step(200, "DELETE", rscs + "/" + disklessNode + "?keep_tiebreaker=true"),
+                step(200, "DELETE", rscs + "/" + disklessNode),
+                offSpec(400, "DELETE", rscs + "/" + diskfulNode + "?keep_tiebreaker=perhaps", null),
+                step(404, "DELETE", rscs + "/" + cliNode),
+                step(200, "DELETE", theRd),
+                step(409, "POST", vds, json("{'volume_definition':{'size_kib':1024}}")),
+                step(404, "DELETE", noRd),
+                step(404, "DELETE", nodes + "/" + missing + "/lost"),
+                step(200, "DELETE", nodes + "/" + diskfulNode + "/lost"),
+                step(200, "DELETE", nodes + "/" + disklessNode + "/lost"),
+                step(404, "GET", theRd),
 
                 // and the nodes go again
                 step(200, "DELETE", theNode),
@@ -452,6 +577,65 @@ class ContractTest extends H2ControllerTest {
         return report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
                 .flatMap(m -> Stream.concat(Stream.of(m), m.getNestedMessages().stream()))
                 .map(ValidationReport.Message::getKey).toList();
+    }
+
+    /**
+     * The examples are part of the documentation clients read; each must be a request or an
+     * answer the spec itself accepts (path parameters are filled with "0").
+     */
+    @Test
+    void everyExampleInTheSpecValidates() throws IOException {
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, PathItem> path : SPEC.getPaths().entrySet()) {
+            String target = path.getKey().replaceAll("\\{[^/]*}", "0");
+            for (Map.Entry<PathItem.HttpMethod, Operation> entry : path.getValue().readOperationsMap().entrySet()) {
+                Request.Method method = Request.Method.valueOf(entry.getKey().name());
+                Operation operation = entry.getValue();
+                String name = entry.getKey() + " " + path.getKey();
+                if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                    for (Map.Entry<String, MediaType> media : operation.getRequestBody().getContent().entrySet()) {
+                        if (media.getValue().getExample() != null) {
+                            Request request = new SimpleRequest.Builder(method, target).withContentType(media.getKey())
+                                    .withBody(Json.mapper().writeValueAsString(media.getValue().getExample())).build();
+                            ValidationReport report = VALIDATOR.validateRequest(request);
+                            if (report.hasErrors()) {
+                                failures.add(name + " request example: " + format(report));
+                            }
+                        }
+                    }
+                }
+                for (Map.Entry<String, ApiResponse> answer : operation.getResponses().entrySet()) {
+                    ApiResponse response = answer.getValue();
+                    if (response.get$ref() != null) {
+                        response = SPEC.getComponents().getResponses()
+                                .get(response.get$ref().substring(response.get$ref().lastIndexOf('/') + 1));
+                    }
+                    if (response.getContent() == null) {
+                        continue;
+                    }
+                    for (Map.Entry<String, MediaType> media : response.getContent().entrySet()) {
+                        Object example = media.getValue().getExample();
+                        if (example == null || "".equals(example)) {
+                            continue;
+                        }
+                        String body = example instanceof String text && !media.getKey().contains("json") ? text
+                                : Json.mapper().writeValueAsString(example);
+                        ValidationReport report = VALIDATOR.validateResponse(target, method, SimpleResponse.Builder
+                                .status(Integer.parseInt(answer.getKey())).withContentType(media.getKey())
+                                .withBody(body).build());
+                        if (report.hasErrors()) {
+                            failures.add(name + " " + answer.getKey() + " example: " + format(report));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(failures).withFailMessage("Examples the spec does not accept:%n%s", String.join("\n", failures))
+                .isEmpty();
+    }
+
+    private static String format(ValidationReport report) {
+        return SimpleValidationReportFormat.getInstance().apply(report).strip().replace("\n", " ");
     }
 
     // ---- 3. the published description is the spec ----------------------------------------------

@@ -249,4 +249,99 @@ class WireRulesTest extends H2ControllerTest {
         RawHttp.Response health = http().send("GET", "/health", null, "Accept", "application/json");
         assertThat(health.status()).isEqualTo(200);
     }
+
+    /**
+     * The linstor CLI's resource commands byte for byte (API.md §1.2, §3.4): no Content-Type,
+     * the resources as a list with the pool in the StorPoolName prop, and numbers written as
+     * strings as {@code resource-group spawn} and friends send them.
+     */
+    @Test
+    void linstorCliResourceCommands() {
+        String node = createNode(unique("cli-alpha"));
+        String pool = unique("pool1");
+        RawHttp.Response poolCreated = http().send("POST", "/v1/nodes/" + node + "/storage-pools", """
+                {"storage_pool_name":"%s","provider_kind":"FILE_THIN","props":{"StorDriver/StorPoolName":"/var/lib/tandem/%s"}}"""
+                .formatted(pool, pool));
+        assertThat(poolCreated.status()).as(poolCreated.toString()).isEqualTo(201);
+        String rd = unique("foo");
+
+        RawHttp.Response rdCreated = http().send("POST", "/v1/resource-definitions",
+                "{\"resource_definition\":{\"name\":\"%s\"}}".formatted(rd));
+        assertThat(rdCreated.status()).as(rdCreated.toString()).isEqualTo(201);
+        assertThat(rdCreated.json().get(0).get("ret_code").asLong())
+                .isEqualTo(RetCode.MASK_CRT | RetCode.MASK_RSC_DFN | RetCode.CREATED);
+
+        RawHttp.Response vdCreated = http().send("POST", "/v1/resource-definitions/" + rd + "/volume-definitions",
+                "{\"volume_definition\":{\"size_kib\":1048576,\"flags\":[]}}");
+        assertThat(vdCreated.status()).as(vdCreated.toString()).isEqualTo(201);
+
+        RawHttp.Response created = http().send("POST", "/v1/resource-definitions/" + rd + "/resources",
+                "[{\"resource\":{\"node_name\":\"%s\",\"props\":{\"StorPoolName\":\"%s\"}}}]".formatted(node, pool));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.header("Content-Type")).startsWith("application/json");
+
+        // numbers as strings
+        RawHttp.Response secondVolume = http().send("POST", "/v1/resource-definitions/" + rd + "/volume-definitions",
+                "{\"volume_definition\":{\"volume_number\":\"1\",\"size_kib\":\"10485760\"}}");
+        assertThat(secondVolume.status()).as(secondVolume.toString()).isEqualTo(201);
+        String other = unique("bar");
+        RawHttp.Response withSlots = http().send("POST", "/v1/resource-definitions",
+                "{\"resource_definition\":{\"name\":\"%s\"},\"drbd_peer_slots\":\"3\"}".formatted(other));
+        assertThat(withSlots.status()).as(withSlots.toString()).isEqualTo(201);
+        RawHttp.Response onNode = http().send("POST", "/v1/resource-definitions/" + other + "/resources/" + node,
+                "{\"resource\":{\"flags\":[\"drbd_diskless\"]},\"layer_list\":[\"drbd\",\"storage\"],"
+                        + "\"drbd_node_id\":\"4\",\"drbd_tcp_ports\":[\"7777\"]}");
+        assertThat(onNode.status()).as(onNode.toString()).isEqualTo(201);
+        JsonNode drbd = http().get("/v1/resource-definitions/" + other + "/resources/" + node).json()
+                .at("/layer_object/drbd");
+        assertThat(drbd.get("node_id").asInt()).isEqualTo(4);
+        assertThat(drbd.get("tcp_ports")).hasToString("[7777]");
+
+        // python-linstor asks for the volume definitions in any spelling; the view as the CLI reads it
+        for (String spelling : List.of("True", "true", "TRUE")) {
+            RawHttp.Response list = http().get("/v1/resource-definitions?resource_definitions=" + rd
+                    + "&with_volume_definitions=" + spelling);
+            assertThat(list.status()).isEqualTo(200);
+            assertThat(list.json().get(0).get("volume_definitions")).hasSize(2);
+        }
+        JsonNode view = http().get("/v1/view/resources?resources=" + rd + "&cached=true&limit=0&offset=0").json();
+        assertThat(view).hasSize(1);
+        JsonNode resource = view.get(0);
+        assertThat(resource.has("state")).as("no state while the satellite is offline: %s", resource).isFalse();
+        assertThat(resource.has("flags")).as("empty flags are left out: %s", resource).isFalse();
+        assertThat(resource.get("props")).hasToString("{\"StorPoolName\":\"%s\"}".formatted(pool));
+        assertThat(resource.at("/volumes/0/storage_pool_name").asText()).isEqualTo(pool);
+        assertThat(resource.at("/volumes/0").has("state")).isFalse();
+        assertThat(resource.at("/layer_object/drbd").has("connections")).isFalse();
+        assertThat(resource.at("/layer_object/drbd/drbd_volumes/0/drbd_volume_definition/minor_number").asInt())
+                .isBetween(1000, 49999);
+        assertThat(resource.toString()).doesNotContain("null");
+
+        // proxmox deletes with a Perl boolean; the answer is 200 and says the deletion waits
+        RawHttp.Response deleted = http().delete("/v1/resource-definitions/" + other + "/resources/" + node
+                + "?keep_tiebreaker=True");
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+        assertThat(deleted.json().get(0).get("message").asText()).contains("marked for deletion");
+        RawHttp.Response rdDeleted = http().delete("/v1/resource-definitions/" + rd);
+        assertThat(rdDeleted.status()).isEqualTo(200);
+        assertThat(http().send("DELETE", "/v1/nodes/" + node + "/lost", null).status()).isEqualTo(200);
+        assertThat(http().get("/v1/resource-definitions/" + rd).status()).isEqualTo(404);
+    }
+
+    /** python-linstor sends only an external name when the user gives one; the name is derived from it. */
+    @Test
+    void resourceDefinitionByExternalName() {
+        String external = "Projekt " + unique("x") + "/Daten";
+        RawHttp.Response created = http().send("POST", "/v1/resource-definitions",
+                RawHttp.json(Map.of("resource_definition", Map.of("external_name", external))));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String name = created.json().get(0).get("obj_refs").get("RscDfn").asText();
+        assertThat(name).startsWith("Projekt_x-").endsWith("_Daten");
+        JsonNode definition = http().get("/v1/resource-definitions/" + name).json();
+        assertThat(definition.get("external_name").asText()).isEqualTo(external);
+        RawHttp.Response again = http().send("POST", "/v1/resource-definitions",
+                RawHttp.json(Map.of("resource_definition", Map.of("external_name", external))));
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get(0).get("ret_code").asLong()).isEqualTo(RetCode.FAIL_EXISTS_EXT_NAME);
+    }
 }

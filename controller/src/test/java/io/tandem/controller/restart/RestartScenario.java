@@ -19,7 +19,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class RestartScenario {
     private static final List<String> STATE = List.of("/v1/nodes", "/v1/view/storage-pools",
-            "/v1/storage-pool-definitions", "/v1/controller/properties", "/v1/key-value-store");
+            "/v1/storage-pool-definitions", "/v1/controller/properties", "/v1/key-value-store",
+            "/v1/resource-definitions?with_volume_definitions=true", "/v1/view/resources");
 
     private final List<String> arguments;
 
@@ -48,6 +49,13 @@ final class RestartScenario {
             created(http.send("POST", "/v1/controller/properties", "{\"override_props\":{\"Aux/cluster\":\"prod\"}}"));
             assertThat(http.send("PUT", "/v1/key-value-store/csi", "{\"override_props\":{\"pvc-1\":\"vol\"}}")
                     .status()).isEqualTo(200);
+            created(http.send("POST", "/v1/resource-definitions", "{\"resource_definition\":{\"name\":\"res1\"}}"));
+            created(http.send("POST", "/v1/resource-definitions/res1/volume-definitions",
+                    "{\"volume_definition\":{\"size_kib\":1048576}}"));
+            created(http.send("POST", "/v1/resource-definitions/res1/resources", """
+                    [{"resource":{"node_name":"alpha","props":{"StorPoolName":"pool1"}}},
+                     {"resource":{"node_name":"bravo","flags":["DRBD_DISKLESS"]}}]"""));
+            assertThat(http.delete("/v1/resource-definitions/res1/resources/bravo").status()).isEqualTo(200);
             before = snapshot(http);
         }
         try (ConfigurableApplicationContext second = start()) {
@@ -57,6 +65,7 @@ final class RestartScenario {
             assertThat(after.get("/v1/nodes").toString()).contains("alpha", "Bravo", "berlin", "fd00::1");
             assertThat(after.get("/v1/view/storage-pools").toString()).contains("pool1", "ssd", "/srv/pool1");
             assertThat(after.get("/v1/key-value-store").toString()).contains("pvc-1");
+            assertThat(after.get("/v1/view/resources").toString()).contains("res1", "pool1", "DELETE");
             // and it still works
             created(http.send("POST", "/v1/nodes", """
                     {"name":"charlie","type":"satellite","net_interfaces":[{"name":"default","address":"10.9.0.3"}]}"""));
