@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -53,8 +54,11 @@ class NodeApi {
         return service.delete(node);
     }
 
-    /** LINSTOR's node lost ({@code linstor node lost}): a DELETE, as python-linstor and golinstor send it. */
-    @DeleteMapping("/{node}/lost")
+    /**
+     * LINSTOR's node lost ({@code linstor node lost}): a DELETE, as python-linstor and golinstor
+     * send it; PUT is accepted too.
+     */
+    @RequestMapping(path = "/{node}/lost", method = {RequestMethod.DELETE, RequestMethod.PUT})
     List<ApiCallRc> lost(@PathVariable String node) {
         return service.lost(node);
     }

@@ -434,7 +434,7 @@ class ContractTest extends H2ControllerTest {
                 step(404, "DELETE", noRd),
                 step(404, "DELETE", nodes + "/" + missing + "/lost"),
                 step(200, "DELETE", nodes + "/" + diskfulNode + "/lost"),
-                step(200, "DELETE", nodes + "/" + disklessNode + "/lost"),
+                step(200, "PUT", nodes + "/" + disklessNode + "/lost"),
                 step(404, "GET", theRd),
 
                 // and the nodes go again
