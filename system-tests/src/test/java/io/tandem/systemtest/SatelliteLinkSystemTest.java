@@ -79,6 +79,7 @@ class SatelliteLinkSystemTest {
         }
         Node first = nodes.nodeGet("node1");
         assertThat(first.getStorageProviders()).contains("FILE", "FILE_THIN", "DISKLESS");
+        assertThat(first.getProps()).containsKey("NodeUname");
 
         // a pool with a real directory reports capacity; one without reports why it cannot work
         Path directory = Files.createDirectories(folder.resolve("pools/node1-pool1"));

@@ -26,6 +26,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class NodeService {
     private static final long NODE = RetCode.MASK_NODE;
+    /** The host name the node's satellite reported (LINSTOR's property of that name). */
+    static final String PROP_NODE_UNAME = "NodeUname";
     private static final long NET_IF = RetCode.MASK_NET_IF;
 
     private final NodeRepository nodes;
@@ -316,7 +318,12 @@ public class NodeService {
 
     NodeDto toDto(Node node) {
         NodeObservation observed = observed(node);
-        return new NodeDto(node.name(), node.type().name(), NodeFlag.names(node.flags()), new TreeMap<>(node.props()),
+        Map<String, String> props = new TreeMap<>(node.props());
+        if (observed.hostname() != null) {
+            // what the satellite reported at login, shown where LINSTOR shows it; never stored
+            props.put(PROP_NODE_UNAME, observed.hostname());
+        }
+        return new NodeDto(node.name(), node.type().name(), NodeFlag.names(node.flags()), props,
                 node.netInterfaces().stream().map(NodeService::toDto).toList(), observed.status().name(),
                 node.id().toString(), observed.storageProviders(),
                 observed.online() ? List.of("DRBD", "STORAGE") : null, observed.unsupportedProviders(), null, null);
