@@ -104,6 +104,9 @@ class ResourceFilesSystemTest {
             assertThat(onNode2).exists().hasSize(8192L * 1024);
         });
         assertThat(pool(3).resolve("web_00000.img")).as("a diskless replica has no file").doesNotExist();
+        // the view shows what the satellites report: the backing file and its sizes
+        within(20).untilAsserted(() -> assertThat(request("GET", "/v1/view/resources?nodes=node2", null).body())
+                .contains("\"usable_size_kib\":8192", onNode2.toString()));
 
         // growing the volume definition grows the files
         assertThat(send("PUT", "/v1/resource-definitions/web/volume-definitions/0", "{\"size_kib\":16384}"))

@@ -50,14 +50,16 @@ public class ResourceService {
     private final NodeService nodes;
     private final StoragePoolService pools;
     private final ApplicationEventPublisher events;
+    private final VolumeObservations observations;
 
     ResourceService(ResourceRepository resources, ResourceDefinitionRepository definitions, NodeService nodes,
-                    StoragePoolService pools, ApplicationEventPublisher events) {
+                    StoragePoolService pools, ApplicationEventPublisher events, VolumeObservations observations) {
         this.resources = resources;
         this.definitions = definitions;
         this.nodes = nodes;
         this.pools = pools;
         this.events = events;
+        this.observations = observations;
     }
 
     // ---- what the satellites are told ----------------------------------------------------------
@@ -149,7 +151,7 @@ public class ResourceService {
     @Transactional(readOnly = true)
     public List<VolumeDto> volumes(String definitionName, String nodeName, Page page) {
         Resource resource = require(definitions.require(definitionName), nodeName);
-        return page.apply(resource.volumes().stream().map(ResourceService::toDto).toList());
+        return page.apply(resource.volumes().stream().map(this::toDto).toList());
     }
 
     @Transactional(readOnly = true)
@@ -643,21 +645,21 @@ public class ResourceService {
         ResourceDefinition definition = resource.resourceDefinition();
         List<Volume> volumes = resource.volumes();
         ResourceLayerDto storage = new ResourceLayerDto(null, null, LayerType.STORAGE.name(), null,
-                new StorageResourceDto(volumes.stream().map(ResourceService::storageVolume).toList()));
+                new StorageResourceDto(volumes.stream().map(v -> storageVolume(v, null, null, null)).toList()));
         DrbdResourceDto drbd = new DrbdResourceDto(ResourceDefinitionService.drbdLayer(definition),
                 resource.replicaNodeId(), resource.tcpPort() == null ? null : List.of(resource.tcpPort()),
                 definition.peerSlots(), definition.alStripes(), definition.alStripeSizeKib(), null,
-                volumes.stream().map(ResourceService::drbdVolume).toList(), null, null, null);
+                volumes.stream().map(v -> drbdVolume(v, null)).toList(), null, null, null);
         ResourceLayerDto layers = new ResourceLayerDto(List.of(storage), null, LayerType.DRBD.name(), drbd, null);
         return new ResourceDto(definition.name(), resource.node().name(), new TreeMap<>(resource.props()),
                 Flag.names(ResourceFlag.values(), resource.flags()), layers, null, resource.id().toString(),
                 resource.createdAt().toEpochMilli(), null, null);
     }
 
-    private static ResourceDto withVolumes(ResourceDto resource, List<Volume> volumes) {
+    private ResourceDto withVolumes(ResourceDto resource, List<Volume> volumes) {
         return new ResourceDto(resource.name(), resource.nodeName(), resource.props(), resource.flags(),
                 resource.layerObject(), resource.state(), resource.uuid(), resource.createTimestamp(),
-                volumes.stream().map(ResourceService::toDto).toList(), sharedName(volumes));
+                volumes.stream().map(this::toDto).toList(), sharedName(volumes));
     }
 
     /** The shared space of the first volume's pool, if that pool shares its storage. */
@@ -670,21 +672,36 @@ public class ResourceService {
         return pool.freeSpaceManagerName().equals(own) ? null : pool.freeSpaceManagerName();
     }
 
-    private static VolumeDto toDto(Volume volume) {
+    /** A volume, with what its node's satellite reports of it (sizes, backing file, problems) when connected. */
+    private VolumeDto toDto(Volume volume) {
         StoragePool pool = volume.storagePool();
-        return new VolumeDto(volume.volumeNumber(), pool.name(), pool.providerKind().name(), null, null, null,
+        Resource resource = volume.resource();
+        Optional<VolumeObservation> observed = resource.isDiskless() ? Optional.empty()
+                : observations.of(resource.node().id(), resource.resourceDefinition().name(), volume.volumeNumber());
+        Long usable = observed.map(VolumeObservation::usableKib).orElse(null);
+        Long allocated = observed.map(VolumeObservation::allocatedKib).orElse(null);
+        String backingFile = observed.map(VolumeObservation::backingFile).orElse(null);
+        List<ApiCallRc> reports = observed.map(o -> o.problems().stream()
+                .map(problem -> ApiCallRc.error(RetCode.FAIL_STOR_POOL_CONFIGURATION_ERROR | VLM,
+                        "Volume %d of resource '%s' on node '%s' is not usable.".formatted(volume.volumeNumber(),
+                                resource.resourceDefinition().name(), resource.node().name()),
+                        problem, "Fix the storage pool '%s' on the node; the satellite retries on its own."
+                                .formatted(pool.name()), refs(resource)))
+                .toList()).orElse(List.of());
+        return new VolumeDto(volume.volumeNumber(), pool.name(), pool.providerKind().name(), null, allocated, usable,
                 new TreeMap<>(volume.props()), Flag.names(VolumeFlag.values(), volume.flags()), null,
-                List.of(new VolumeLayerDto(LayerType.DRBD.name(), drbdVolume(volume)),
-                        new VolumeLayerDto(LayerType.STORAGE.name(), storageVolume(volume))),
-                volume.id().toString(), null);
+                List.of(new VolumeLayerDto(LayerType.DRBD.name(), drbdVolume(volume, backingFile)),
+                        new VolumeLayerDto(LayerType.STORAGE.name(),
+                                storageVolume(volume, backingFile, allocated, usable))),
+                volume.id().toString(), reports);
     }
 
-    private static DrbdVolumeDto drbdVolume(Volume volume) {
-        return new DrbdVolumeDto(VolumeDefinitionService.drbdVolumeDefinition(volume.volumeDefinition()), null, null,
-                null, null, null, null, null);
+    private static DrbdVolumeDto drbdVolume(Volume volume, String backingFile) {
+        return new DrbdVolumeDto(VolumeDefinitionService.drbdVolumeDefinition(volume.volumeDefinition()), null,
+                backingFile, null, null, null, null, null);
     }
 
-    private static StorageVolumeDto storageVolume(Volume volume) {
-        return new StorageVolumeDto(volume.volumeNumber(), null, null, null, null);
+    private static StorageVolumeDto storageVolume(Volume volume, String backingFile, Long allocated, Long usable) {
+        return new StorageVolumeDto(volume.volumeNumber(), backingFile, allocated, usable, null);
     }
 }

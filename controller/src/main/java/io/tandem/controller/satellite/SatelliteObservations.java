@@ -5,6 +5,8 @@ import io.tandem.controller.node.NodeObservation;
 import io.tandem.controller.node.NodeObservations;
 import io.tandem.controller.pool.PoolObservation;
 import io.tandem.controller.pool.PoolObservations;
+import io.tandem.controller.resource.VolumeObservation;
+import io.tandem.controller.resource.VolumeObservations;
 import io.tandem.link.LinkMessage.LoginReport;
 import io.tandem.link.LinkMessage.ObservedState;
 import java.util.List;
@@ -20,7 +22,7 @@ import org.springframework.stereotype.Component;
  * ever waiting for a satellite; the link writes it.
  */
 @Component
-class SatelliteObservations implements NodeObservations, PoolObservations {
+class SatelliteObservations implements NodeObservations, PoolObservations, VolumeObservations {
     /** One node's picture; replaced as a whole, never mutated. */
     record Picture(ConnectionStatus status, LoginReport login, ObservedState observed) {
     }
@@ -49,6 +51,22 @@ class SatelliteObservations implements NodeObservations, PoolObservations {
                 .findFirst()
                 .map(pool -> new PoolObservation(pool.freeKib(), pool.totalKib(),
                         pool.problems() == null ? List.of() : pool.problems()));
+    }
+
+    @Override
+    public Optional<VolumeObservation> of(UUID nodeId, String resourceName, int volumeNumber) {
+        Picture picture = pictures.get(nodeId);
+        if (picture == null || picture.status() != ConnectionStatus.ONLINE || picture.observed() == null) {
+            return Optional.empty();
+        }
+        return picture.observed().resources().stream()
+                .filter(resource -> resource.name().equalsIgnoreCase(resourceName))
+                .flatMap(resource -> resource.volumes() == null ? java.util.stream.Stream.empty()
+                        : resource.volumes().stream())
+                .filter(volume -> volume.number() == volumeNumber)
+                .findFirst()
+                .map(volume -> new VolumeObservation(volume.path(), volume.usableKib(), volume.allocatedKib(),
+                        volume.problems() == null ? List.of() : volume.problems()));
     }
 
     /** The version of the desired state the node's satellite last confirmed having applied. */
