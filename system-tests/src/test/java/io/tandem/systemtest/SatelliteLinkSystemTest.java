@@ -83,10 +83,13 @@ class SatelliteLinkSystemTest {
 
         // a pool with a real directory reports capacity; one without reports why it cannot work
         Path directory = Files.createDirectories(folder.resolve("pools/node1-pool1"));
-        pools.storagePoolCreate("node1", new StoragePool().storagePoolName("pool1").providerKind(ProviderKind.FILE_THIN)
-                .props(Map.of("StorDriver/FileDir", directory.toString())));
-        pools.storagePoolCreate("node2", new StoragePool().storagePoolName("pool1").providerKind(ProviderKind.FILE)
-                .props(Map.of("StorDriver/FileDir", folder.resolve("no-such-dir").toString())));
+        // the answer to a create carries the satellite's verdict, as LINSTOR's answers do
+        List<ApiCallRc> goodAnswer = pools.storagePoolCreate("node1", new StoragePool().storagePoolName("pool1")
+                .providerKind(ProviderKind.FILE_THIN).props(Map.of("StorDriver/FileDir", directory.toString())));
+        assertThat(goodAnswer).extracting(ApiCallRc::getMessage).anySatisfy(m -> assertThat(m).contains("(node1)", "ready"));
+        List<ApiCallRc> badAnswer = pools.storagePoolCreate("node2", new StoragePool().storagePoolName("pool1")
+                .providerKind(ProviderKind.FILE).props(Map.of("StorDriver/FileDir", folder.resolve("no-such-dir").toString())));
+        assertThat(badAnswer).extracting(ApiCallRc::getCause).anySatisfy(c -> assertThat(c).contains("does not exist"));
         within(15).untilAsserted(() -> {
             StoragePool good = pools.storagePoolGet("node1", "pool1");
             assertThat(good.getTotalCapacity()).isPositive();

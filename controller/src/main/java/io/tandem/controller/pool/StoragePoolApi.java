@@ -50,7 +50,10 @@ class StoragePoolApi {
     @PostMapping("/v1/nodes/{node}/storage-pools")
     @ResponseStatus(HttpStatus.CREATED)
     List<ApiCallRc> create(@PathVariable String node, @RequestBody StoragePoolDto pool) {
-        return service.create(node, pool);
+        // the create commits first; then the satellite's verdict on the new pool is added
+        List<ApiCallRc> answer = new java.util.ArrayList<>(service.create(node, pool));
+        answer.addAll(service.satelliteVerdict(node, pool.storagePoolName()));
+        return answer;
     }
 
     @GetMapping("/v1/nodes/{node}/storage-pools/{storagepool}")

@@ -5,6 +5,7 @@ import io.tandem.controller.node.NodeDesiredStateChanged;
 import io.tandem.controller.node.NodeEvent;
 import io.tandem.controller.node.NodeObservation;
 import io.tandem.controller.node.NodeService;
+import io.tandem.controller.node.SatelliteSync;
 import io.tandem.controller.rest.ApiCallRc;
 import io.tandem.controller.rest.ApiException;
 import io.tandem.controller.rest.EnumInput;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -50,14 +52,59 @@ public class StoragePoolService {
     private final NodeService nodes;
     private final PoolObservations observations;
     private final ApplicationEventPublisher events;
+    /** Looked up when needed: the satellite link itself reads pools for the desired state. */
+    private final ObjectProvider<SatelliteSync> satellites;
 
     StoragePoolService(StoragePoolRepository pools, StoragePoolDefinitionRepository definitions, NodeService nodes,
-                       PoolObservations observations, ApplicationEventPublisher events) {
+                       PoolObservations observations, ApplicationEventPublisher events,
+                       ObjectProvider<SatelliteSync> satellites) {
         this.pools = pools;
         this.definitions = definitions;
         this.nodes = nodes;
         this.observations = observations;
         this.events = events;
+        this.satellites = satellites;
+    }
+
+    /** How long a pool create waits for the node's satellite to look at the new pool. */
+    static final java.time.Duration VERDICT_WAIT = java.time.Duration.ofSeconds(3);
+
+    /**
+     * After a pool was created (and committed): waits briefly for the node's satellite to apply it
+     * and says what it found, the way LINSTOR answers with its satellites' results. Runs outside
+     * any transaction; the wait is bounded, and an OFFLINE node is answered at once.
+     */
+    public List<ApiCallRc> satelliteVerdict(String nodeName, String poolName) {
+        Node node = nodes.require(nodeName);
+        Map<String, String> refs = Map.of("Node", node.name(), "StorPool", poolName);
+        SatelliteSync sync = satellites.getIfAvailable();
+        if (sync == null || !nodes.observed(node).online() || !sync.awaitApplied(node.id(), VERDICT_WAIT)) {
+            return List.of();
+        }
+        PoolObservation observed = observations.of(node.id(), poolName).orElse(null);
+        if (observed == null) {
+            return List.of();
+        }
+        if (!observed.problems().isEmpty()) {
+            return observed.problems().stream().map(problem -> ApiCallRc.warning(
+                    RetCode.WARN_STORAGE_ERROR | POOL,
+                    "(%s) Storage pool '%s' is registered but not usable yet.".formatted(node.name(), poolName),
+                    problem, "Fix the backing storage on the node; the satellite looks again on its own.", refs))
+                    .toList();
+        }
+        return List.of(ApiCallRc.success(RetCode.MASK_CRT | POOL | RetCode.CREATED,
+                "(%s) Storage pool '%s' is ready: %s free of %s.".formatted(node.name(), poolName,
+                        kib(observed.freeKib()), kib(observed.totalKib())), refs));
+    }
+
+    private static String kib(Long kib) {
+        if (kib == null) {
+            return "unknown";
+        }
+        if (kib == Long.MAX_VALUE) {
+            return "unlimited";
+        }
+        return "%.1f GiB".formatted(kib / 1024.0 / 1024.0);
     }
 
     // ---- storage pool definitions ---------------------------------------------------------------

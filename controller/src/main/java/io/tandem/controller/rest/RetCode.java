@@ -113,6 +113,7 @@ public final class RetCode {
     public static final long WARN_NOT_CONNECTED = 1002 | MASK_WARN;
     public static final long WARN_STLT_NOT_UPDATED = 1003 | MASK_WARN;
     public static final long WARN_DEL_UNSET_PROP = 1005 | MASK_WARN;
+    public static final long WARN_STORAGE_ERROR = 1010 | MASK_WARN;
     public static final long WARN_NOT_FOUND = 3000 | MASK_WARN;
 
     // special codes

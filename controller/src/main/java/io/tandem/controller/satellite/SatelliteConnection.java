@@ -205,14 +205,17 @@ final class SatelliteConnection implements Runnable {
         return login;
     }
 
-    /** Sends the node's complete desired state, read fresh from the database, if the link is up. */
-    void pushDesiredState() {
+    /**
+     * Sends the node's complete desired state, read fresh from the database, if the link is up.
+     * Returns the version sent, or -1 if nothing was sent.
+     */
+    long pushDesiredState() {
         if (!isUp()) {
-            return;
+            return -1;
         }
         Optional<DesiredStates.Desire> desire = desiredState.get();
         if (desire.isEmpty()) {
-            return;
+            return -1;
         }
         long version = nextVersion.getAsLong();
         synchronized (awaitingRemoval) {
@@ -221,9 +224,11 @@ final class SatelliteConnection implements Runnable {
         }
         try {
             send(new DesiredState(version, desire.get().state()));
+            return version;
         } catch (IOException e) {
             log.debug("Push to node {} failed: {}", target.nodeName(), e.getMessage());
             dropSocket();
+            return -1;
         }
     }
 

@@ -3,6 +3,7 @@ package io.tandem.controller.satellite;
 import io.tandem.controller.cluster.ControllerIdentity;
 import io.tandem.controller.node.NodeDesiredStateChanged;
 import io.tandem.controller.node.NodeEvent;
+import io.tandem.controller.node.SatelliteSync;
 import io.tandem.controller.resource.ResourceService;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +30,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * change to a node or its pools the node's desired state is pushed again.
  */
 @Component
-class SatelliteLinks implements SmartLifecycle {
+class SatelliteLinks implements SmartLifecycle, SatelliteSync {
     private static final Logger log = LoggerFactory.getLogger(SatelliteLinks.class);
 
     private final DesiredStates desiredStates;
@@ -115,6 +116,31 @@ class SatelliteLinks implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("Could not bring the link of node {} up to date", nodeId, e);
         }
+    }
+
+    @Override
+    public boolean awaitApplied(UUID nodeId, java.time.Duration timeout) {
+        SatelliteConnection connection = connections.get(nodeId);
+        if (connection == null || secret == null) {
+            return false;
+        }
+        long version = connection.pushDesiredState();
+        if (version < 0) {
+            return false;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (observations.appliedVersion(nodeId).orElse(-1L) >= version) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /** The satellite of {@code node} no longer has {@code resource}: its rows can go. */
