@@ -102,8 +102,7 @@ public final class TandemSatellite implements Callable<Integer> {
 
     static final class Version implements CommandLine.IVersionProvider {
         static String current() {
-            String version = TandemSatellite.class.getPackage().getImplementationVersion();
-            return version == null ? "development" : version;
+            return SatelliteBuild.version();
         }
 
         @Override

@@ -124,7 +124,7 @@ final class ControllerSession implements Runnable {
         }
         log.info("Controller {} authenticated (link version {}); this node is '{}'", peer(), version,
                 login.nodeName());
-        send(new LoginReport(hostname(), TandemSatelliteVersion.current(), agent.providers().supported(),
+        send(new LoginReport(hostname(), io.tandem.satellite.SatelliteBuild.version(), agent.providers().supported(),
                 agent.providers().unsupported()));
         return true;
     }
