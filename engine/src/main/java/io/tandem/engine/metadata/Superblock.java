@@ -1,5 +1,6 @@
 package io.tandem.engine.metadata;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -48,8 +49,8 @@ public record Superblock(
   public static Superblock initial(long volumeSizeBytes, int nodeId, int peerSlotCount,
       int activityLogBlocks, long currentUuid) {
     return new Superblock(0, volumeSizeBytes, nodeId, Set.of(), activityLogBlocks, currentUuid, 0,
-        java.util.Collections.nCopies(HISTORY_UUIDS, 0L),
-        java.util.Collections.nCopies(peerSlotCount, PeerSlot.unassigned()));
+        Collections.nCopies(HISTORY_UUIDS, 0L),
+        Collections.nCopies(peerSlotCount, PeerSlot.unassigned()));
   }
 
   public MetadataLayout layout() {
