@@ -1,0 +1,78 @@
+package io.tandem.engine.metadata;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The decoded superblock of a metadata file (layout in {@code package-info.java}).
+ *
+ * @param sequence incremented on every superblock write; selects the copy slot ({@code sequence % 2})
+ *     and, on open, the newer of the two valid copies
+ * @param historyUuids exactly {@link #HISTORY_UUIDS} older generation UUIDs, newest first (0 = none)
+ * @param peerSlots one per bitmap slot; their number fixes the bitmap size
+ */
+public record Superblock(
+    long sequence,
+    long volumeSizeBytes,
+    int nodeId,
+    Set<SuperblockFlag> flags,
+    int activityLogBlocks,
+    long currentUuid,
+    long bitmapUuid,
+    List<Long> historyUuids,
+    List<PeerSlot> peerSlots) {
+
+  public static final int HISTORY_UUIDS = 8;
+
+  public Superblock {
+    if (sequence < 0) {
+      throw new IllegalArgumentException("sequence " + sequence + " is negative");
+    }
+    if (nodeId < 0 || nodeId > PeerSlot.MAX_NODE_ID) {
+      throw new IllegalArgumentException("node id " + nodeId + " is not within 0.." + PeerSlot.MAX_NODE_ID);
+    }
+    if (historyUuids.size() != HISTORY_UUIDS) {
+      throw new IllegalArgumentException(historyUuids.size() + " history UUIDs, need " + HISTORY_UUIDS);
+    }
+    String layoutProblem = MetadataLayout.problemWith(volumeSizeBytes, peerSlots.size(), activityLogBlocks);
+    if (layoutProblem != null) {
+      throw new IllegalArgumentException(layoutProblem);
+    }
+    flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
+    historyUuids = List.copyOf(historyUuids);
+    peerSlots = List.copyOf(peerSlots);
+  }
+
+  /** A fresh superblock with no history and unassigned peer slots. */
+  public static Superblock initial(long volumeSizeBytes, int nodeId, int peerSlotCount,
+      int activityLogBlocks, long currentUuid) {
+    return new Superblock(0, volumeSizeBytes, nodeId, Set.of(), activityLogBlocks, currentUuid, 0,
+        Collections.nCopies(HISTORY_UUIDS, 0L),
+        Collections.nCopies(peerSlotCount, PeerSlot.unassigned()));
+  }
+
+  public MetadataLayout layout() {
+    return new MetadataLayout(volumeSizeBytes, peerSlots.size(), activityLogBlocks);
+  }
+
+  public Superblock withSequence(long newSequence) {
+    return new Superblock(newSequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, currentUuid,
+        bitmapUuid, historyUuids, peerSlots);
+  }
+
+  public Superblock withFlags(Set<SuperblockFlag> newFlags) {
+    return new Superblock(sequence, volumeSizeBytes, nodeId, newFlags, activityLogBlocks, currentUuid,
+        bitmapUuid, historyUuids, peerSlots);
+  }
+
+  public Superblock withCurrentUuid(long newCurrentUuid) {
+    return new Superblock(sequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, newCurrentUuid,
+        bitmapUuid, historyUuids, peerSlots);
+  }
+
+  public boolean sameGeometryAs(Superblock other) {
+    return layout().equals(other.layout());
+  }
+}

@@ -1,0 +1,105 @@
+package io.tandem.engine.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A test file system over a {@link MemoryFileSystem} whose power fails at a chosen sync: that sync
+ * and every operation after it throw, so what was written since the previous sync stays unsynced
+ * until the test calls {@link MemoryFileSystem#crash}. Lets a test crash in the middle of any
+ * operation that ends in a sync.
+ */
+public final class PowerLossFileSystem implements FileSystem {
+
+  private final MemoryFileSystem memory;
+  private int syncsLeft;
+
+  /** @param syncsBeforePowerLoss how many syncs succeed; the next one fails */
+  public PowerLossFileSystem(MemoryFileSystem memory, int syncsBeforePowerLoss) {
+    this.memory = memory;
+    this.syncsLeft = syncsBeforePowerLoss;
+  }
+
+  public boolean powerLost() {
+    return syncsLeft < 0;
+  }
+
+  private void checkPower() throws IOException {
+    if (powerLost()) {
+      throw new IOException("simulated power loss");
+    }
+  }
+
+  @Override
+  public BlockFile create(String path) throws IOException {
+    checkPower();
+    return new PowerLossBlockFile(memory.create(path));
+  }
+
+  @Override
+  public BlockFile open(String path) throws IOException {
+    checkPower();
+    return new PowerLossBlockFile(memory.open(path));
+  }
+
+  @Override
+  public boolean exists(String path) {
+    return memory.exists(path);
+  }
+
+  @Override
+  public void delete(String path) throws IOException {
+    checkPower();
+    memory.delete(path);
+  }
+
+  private final class PowerLossBlockFile implements BlockFile {
+    private final BlockFile delegate;
+
+    PowerLossBlockFile(BlockFile delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String path() {
+      return delegate.path();
+    }
+
+    @Override
+    public int read(long position, ByteBuffer destination) throws IOException {
+      checkPower();
+      return delegate.read(position, destination);
+    }
+
+    @Override
+    public void write(long position, ByteBuffer source) throws IOException {
+      checkPower();
+      delegate.write(position, source);
+    }
+
+    @Override
+    public void sync() throws IOException {
+      checkPower();
+      syncsLeft--;
+      checkPower();
+      delegate.sync();
+    }
+
+    @Override
+    public long size() throws IOException {
+      checkPower();
+      return delegate.size();
+    }
+
+    @Override
+    public void resize(long newSizeBytes) throws IOException {
+      checkPower();
+      delegate.resize(newSizeBytes);
+    }
+
+    @Override
+    public void close() throws IOException {
+      delegate.close();
+    }
+  }
+}
