@@ -46,22 +46,14 @@ public final class ActivityLogTransactionCodec {
 
   /** Decodes a block; a wrong magic, checksum or field is an exception saying which. */
   public static ActivityLogTransaction decode(byte[] bytes) throws MetadataFormatException {
-    if (bytes.length != MetadataLayout.BLOCK_BYTES) {
-      throw new MetadataFormatException("activity log transaction truncated",
-          bytes.length + " bytes, need " + MetadataLayout.BLOCK_BYTES);
-    }
+    Checksums.requireWholeBlock(bytes, "activity log transaction");
     ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
     int magic = buffer.getInt(OFFSET_MAGIC);
     if (magic != MAGIC) {
       throw new MetadataFormatException("wrong activity log transaction magic",
           "found " + Checksums.hex(magic) + ", expected " + Checksums.hex(MAGIC));
     }
-    int stored = buffer.getInt(OFFSET_CHECKSUM);
-    int computed = Checksums.crc32c(bytes, OFFSET_CHECKSUM);
-    if (stored != computed) {
-      throw new MetadataFormatException("activity log transaction checksum mismatch",
-          "stored " + Checksums.hex(stored) + ", computed " + Checksums.hex(computed));
-    }
+    Checksums.requireChecksum(bytes, OFFSET_CHECKSUM, "activity log transaction");
     int typeCode = Short.toUnsignedInt(buffer.getShort(OFFSET_TYPE));
     TransactionType type = TransactionType.ofCode(typeCode);
     if (type == null) {

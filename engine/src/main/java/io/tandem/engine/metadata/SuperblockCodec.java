@@ -84,22 +84,14 @@ public final class SuperblockCodec {
    * was written whole by some version of Tandem.
    */
   public static void checkIntact(byte[] bytes) throws MetadataFormatException {
-    if (bytes.length != MetadataLayout.BLOCK_BYTES) {
-      throw new MetadataFormatException("superblock truncated",
-          bytes.length + " bytes, need " + MetadataLayout.BLOCK_BYTES);
-    }
+    Checksums.requireWholeBlock(bytes, "superblock");
     ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
     long magic = buffer.getLong(OFFSET_MAGIC);
     if (magic != MAGIC) {
       throw new MetadataFormatException("wrong superblock magic",
           "found " + Checksums.hex(magic) + ", expected " + Checksums.hex(MAGIC));
     }
-    int stored = buffer.getInt(OFFSET_CHECKSUM);
-    int computed = Checksums.crc32c(bytes, OFFSET_CHECKSUM);
-    if (stored != computed) {
-      throw new MetadataFormatException("superblock checksum mismatch",
-          "stored " + Checksums.hex(stored) + ", computed " + Checksums.hex(computed));
-    }
+    Checksums.requireChecksum(bytes, OFFSET_CHECKSUM, "superblock");
   }
 
   /**
