@@ -50,6 +50,11 @@ public class NodeService {
     }
 
     @Transactional(readOnly = true)
+    public java.util.Optional<Node> find(String name) {
+        return nodes.findByNameKey(name.toUpperCase(Locale.ROOT));
+    }
+
+    @Transactional(readOnly = true)
     public java.util.Optional<Node> find(java.util.UUID id) {
         return nodes.findById(id);
     }

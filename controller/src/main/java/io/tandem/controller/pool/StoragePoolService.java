@@ -75,7 +75,11 @@ public class StoragePoolService {
      * any transaction; the wait is bounded, and an OFFLINE node is answered at once.
      */
     public List<ApiCallRc> satelliteVerdict(String nodeName, String poolName) {
-        Node node = nodes.require(nodeName);
+        // the pool is already committed: a node deleted meanwhile means no verdict, not a failed create
+        Node node = nodes.find(nodeName).orElse(null);
+        if (node == null) {
+            return List.of();
+        }
         Map<String, String> refs = Map.of("Node", node.name(), "StorPool", poolName);
         SatelliteSync sync = satellites.getIfAvailable();
         if (sync == null || !nodes.observed(node).online() || !sync.awaitApplied(node.id(), VERDICT_WAIT)) {
