@@ -202,6 +202,50 @@ public final class MetadataFile implements Closeable {
     return transaction;
   }
 
+  /**
+   * Writes {@code transaction}, which must carry the next sequence, into its ring block and syncs.
+   * The writer policy ({@code io.tandem.engine.activitylog}) chose its extents.
+   */
+  public void writeTransaction(ActivityLogTransaction transaction) throws IOException {
+    if (transaction.sequence() != activityLog.nextSequence()) {
+      throw new IllegalArgumentException("transaction " + transaction.sequence() + " is not the next one, "
+          + activityLog.nextSequence());
+    }
+    writeTransaction(transaction.type(), transaction.extents());
+  }
+
+  /** The whole bitmap region as stored (little-endian words interleaved by slot). */
+  public ByteBuffer readBitmapRegion() throws IOException {
+    MetadataLayout layout = layout();
+    ByteBuffer region = ByteBuffer.allocate(Math.toIntExact(layout.bitmapBytes()));
+    int read = file.read(layout.bitmapOffset(), region);
+    if (read != region.capacity()) {
+      throw new CorruptMetadataException(file.path(), "metadata file truncated",
+          "bitmap region has " + read + " of " + region.capacity() + " bytes");
+    }
+    return region.flip();
+  }
+
+  /**
+   * Writes 4 KiB page {@code page} of the bitmap region. Not durable until {@link #sync()}: bitmap
+   * pages are written in batches, then synced once.
+   */
+  public void writeBitmapPage(int page, byte[] content) throws IOException {
+    if (content.length != MetadataLayout.BLOCK_BYTES) {
+      throw new IllegalArgumentException("bitmap page of " + content.length + " bytes, need " + MetadataLayout.BLOCK_BYTES);
+    }
+    long position = layout().bitmapOffset() + (long) page * MetadataLayout.BLOCK_BYTES;
+    if (page < 0 || position + MetadataLayout.BLOCK_BYTES > layout().totalBytes()) {
+      throw new IllegalArgumentException("bitmap page " + page + " is outside the bitmap region");
+    }
+    file.write(position, ByteBuffer.wrap(content));
+  }
+
+  /** Makes every bitmap page written so far durable. */
+  public void sync() throws IOException {
+    file.sync();
+  }
+
   @Override
   public void close() throws IOException {
     file.close();
