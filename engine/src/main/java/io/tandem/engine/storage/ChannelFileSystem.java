@@ -86,6 +86,11 @@ public final class ChannelFileSystem implements FileSystem {
     }
 
     @Override
+    public void syncData() throws IOException {
+      channel.force(false);
+    }
+
+    @Override
     public long size() throws IOException {
       return channel.size();
     }

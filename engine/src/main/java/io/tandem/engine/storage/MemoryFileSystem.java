@@ -182,6 +182,12 @@ public final class MemoryFileSystem implements FileSystem {
       file.unsynced.clear();
     }
 
+    /** The same as {@link #sync()}: the simulation keeps no metadata that fdatasync could skip. */
+    @Override
+    public void syncData() throws IOException {
+      sync();
+    }
+
     @Override
     public long size() throws IOException {
       checkUsable();

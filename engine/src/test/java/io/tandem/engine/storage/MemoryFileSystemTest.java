@@ -30,6 +30,18 @@ class MemoryFileSystemTest {
   }
 
   @Test
+  void syncDataMakesWritesDurableLikeSync() throws IOException {
+    MemoryFileSystem fileSystem = new MemoryFileSystem();
+    try (BlockFile file = fileSystem.create("a")) {
+      file.write(0, ByteBuffer.wrap(filled(BLOCK, 3)));
+      file.syncData();
+    }
+    assertThat(fileSystem.unsyncedOperationCount()).isZero();
+    fileSystem.crash(new Random(1));
+    assertThat(contentOf(fileSystem, "a")).isEqualTo(filled(BLOCK, 3));
+  }
+
+  @Test
   void readsSeeUnsyncedWritesBeforeTheCrash() throws IOException {
     MemoryFileSystem fileSystem = new MemoryFileSystem();
     try (BlockFile file = fileSystem.create("a")) {

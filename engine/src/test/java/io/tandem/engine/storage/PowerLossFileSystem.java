@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A test file system over a {@link MemoryFileSystem} whose power fails at a chosen sync: that sync
- * and every operation after it throw, so what was written since the previous sync stays unsynced
- * until the test calls {@link MemoryFileSystem#crash}. Lets a test crash in the middle of any
- * operation that ends in a sync.
+ * A test file system over a {@link MemoryFileSystem} whose power fails at a chosen sync (or
+ * syncData): that sync and every operation after it throw, so what was written since the previous
+ * sync stays unsynced until the test calls {@link MemoryFileSystem#crash}. Lets a test crash in
+ * the middle of any operation that ends in a sync.
  */
 public final class PowerLossFileSystem implements FileSystem {
 
@@ -83,6 +83,14 @@ public final class PowerLossFileSystem implements FileSystem {
       syncsLeft--;
       checkPower();
       delegate.sync();
+    }
+
+    @Override
+    public void syncData() throws IOException {
+      checkPower();
+      syncsLeft--;
+      checkPower();
+      delegate.syncData();
     }
 
     @Override
