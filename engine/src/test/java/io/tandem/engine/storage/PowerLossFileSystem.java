@@ -2,6 +2,7 @@ package io.tandem.engine.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * A test file system over a {@link MemoryFileSystem} whose power fails at a chosen sync (or
@@ -103,6 +104,36 @@ public final class PowerLossFileSystem implements FileSystem {
     public void resize(long newSizeBytes) throws IOException {
       checkPower();
       delegate.resize(newSizeBytes);
+    }
+
+    @Override
+    public ZeroingMethod punchHole(long position, long length) throws IOException {
+      checkPower();
+      return delegate.punchHole(position, length);
+    }
+
+    @Override
+    public ZeroingMethod writeZeros(long position, long length) throws IOException {
+      checkPower();
+      return delegate.writeZeros(position, length);
+    }
+
+    @Override
+    public AllocationMethod preallocate(long sizeBytes) throws IOException {
+      checkPower();
+      return delegate.preallocate(sizeBytes);
+    }
+
+    @Override
+    public List<DataRegion> dataRegions(long position, long length) throws IOException {
+      checkPower();
+      return delegate.dataRegions(position, length);
+    }
+
+    @Override
+    public long allocatedBytes() throws IOException {
+      checkPower();
+      return delegate.allocatedBytes();
     }
 
     @Override
