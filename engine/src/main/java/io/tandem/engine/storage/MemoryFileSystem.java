@@ -1,5 +1,6 @@
 package io.tandem.engine.storage;
 
+import io.tandem.engine.storage.FileOperation.Kind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -36,6 +38,9 @@ import java.util.TreeMap;
  * {@link AllocationMethod#FALLOCATED}), which is what they model.
  *
  * <p>Every handle open at the crash is dead afterwards: using it throws.
+ *
+ * <p>I/O errors are injected by a {@link FaultPolicy} ({@link #setFaultPolicy}), consulted before
+ * every operation.
  */
 public final class MemoryFileSystem implements FileSystem {
 
@@ -47,9 +52,30 @@ public final class MemoryFileSystem implements FileSystem {
 
   private final Map<String, StoredFile> files = new TreeMap<>();
   private long crashCount;
+  private FaultPolicy faultPolicy = FaultPolicy.NONE;
+
+  /**
+   * From now on, every operation (other than {@code exists} and {@code close}) first asks
+   * {@code policy}; one it fails throws the policy's error and has no effect at all: a failed
+   * write writes nothing, a failed sync leaves every unsynced operation pending, to be made
+   * durable by a later sync or decided by a crash. That is kinder than Linux, where a failed
+   * {@code fsync} may drop dirty pages for good, so callers must treat a failed sync as having
+   * lost everything since the last one that succeeded.
+   */
+  public void setFaultPolicy(FaultPolicy policy) {
+    this.faultPolicy = policy;
+  }
+
+  private void consult(Kind kind, String path, long position, long length) throws IOException {
+    Optional<IOException> fault = faultPolicy.faultFor(new FileOperation(kind, path, position, length));
+    if (fault.isPresent()) {
+      throw fault.get();
+    }
+  }
 
   @Override
   public BlockFile create(String path) throws IOException {
+    consult(Kind.CREATE, path, 0, 0);
     if (files.containsKey(path)) {
       throw new IOException("file already exists: " + path);
     }
@@ -60,6 +86,7 @@ public final class MemoryFileSystem implements FileSystem {
 
   @Override
   public BlockFile open(String path) throws IOException {
+    consult(Kind.OPEN, path, 0, 0);
     StoredFile file = files.get(path);
     if (file == null) {
       throw new IOException("no such file: " + path);
@@ -74,6 +101,7 @@ public final class MemoryFileSystem implements FileSystem {
 
   @Override
   public void delete(String path) throws IOException {
+    consult(Kind.DELETE, path, 0, 0);
     if (files.remove(path) == null) {
       throw new IOException("no such file: " + path);
     }
@@ -294,13 +322,15 @@ public final class MemoryFileSystem implements FileSystem {
       return path;
     }
 
-    private void checkUsable() throws IOException {
+    /** Refuses a dead handle, then lets the fault policy fail the operation. */
+    private void begin(Kind kind, long position, long length) throws IOException {
       if (closed) {
         throw new IOException("file is closed: " + path);
       }
       if (openedBeforeCrash != crashCount) {
         throw new IOException("file handle did not survive the crash: " + path);
       }
+      consult(kind, path, position, length);
     }
 
     /** Applies {@code change} to what reads see and keeps it for the next sync or crash. */
@@ -311,7 +341,7 @@ public final class MemoryFileSystem implements FileSystem {
 
     @Override
     public int read(long position, ByteBuffer destination) throws IOException {
-      checkUsable();
+      begin(Kind.READ, position, destination.remaining());
       byte[] bytes = file.current.bytes;
       if (position >= bytes.length) {
         return 0;
@@ -323,7 +353,7 @@ public final class MemoryFileSystem implements FileSystem {
 
     @Override
     public void write(long position, ByteBuffer source) throws IOException {
-      checkUsable();
+      begin(Kind.WRITE, position, source.remaining());
       byte[] bytes = new byte[source.remaining()];
       source.get(bytes);
       perform(new Write(position, bytes));
@@ -331,33 +361,38 @@ public final class MemoryFileSystem implements FileSystem {
 
     @Override
     public void sync() throws IOException {
-      checkUsable();
-      file.durable = file.current.copy();
-      file.unsynced.clear();
+      begin(Kind.SYNC, 0, 0);
+      makeDurable();
     }
 
     /** The same as {@link #sync()}: the simulation keeps no metadata that fdatasync could skip. */
     @Override
     public void syncData() throws IOException {
-      sync();
+      begin(Kind.SYNC_DATA, 0, 0);
+      makeDurable();
+    }
+
+    private void makeDurable() {
+      file.durable = file.current.copy();
+      file.unsynced.clear();
     }
 
     @Override
     public long size() throws IOException {
-      checkUsable();
+      begin(Kind.SIZE, 0, 0);
       return file.current.size();
     }
 
     @Override
     public void resize(long newSizeBytes) throws IOException {
-      checkUsable();
+      begin(Kind.RESIZE, 0, newSizeBytes);
       perform(new Resize(newSizeBytes));
     }
 
     @Override
     public ZeroingMethod punchHole(long position, long length) throws IOException {
       ByteRange range = new ByteRange(position, length);
-      checkUsable();
+      begin(Kind.PUNCH_HOLE, position, length);
       long end = range.endWithin(file.current.size());
       if (end > position) {
         perform(new PunchHole(position, end));
@@ -368,7 +403,7 @@ public final class MemoryFileSystem implements FileSystem {
     @Override
     public ZeroingMethod writeZeros(long position, long length) throws IOException {
       ByteRange range = new ByteRange(position, length);
-      checkUsable();
+      begin(Kind.WRITE_ZEROS, position, length);
       if (length > 0) {
         perform(new ZeroRange(position, range.end()));
       }
@@ -378,7 +413,7 @@ public final class MemoryFileSystem implements FileSystem {
     @Override
     public AllocationMethod preallocate(long sizeBytes) throws IOException {
       new ByteRange(0, sizeBytes); // rejects a negative size
-      checkUsable();
+      begin(Kind.PREALLOCATE, 0, sizeBytes);
       if (sizeBytes > 0) {
         perform(new Preallocate(sizeBytes));
       }
@@ -388,13 +423,13 @@ public final class MemoryFileSystem implements FileSystem {
     @Override
     public List<DataRegion> dataRegions(long position, long length) throws IOException {
       ByteRange range = new ByteRange(position, length);
-      checkUsable();
+      begin(Kind.DATA_REGIONS, position, length);
       return file.current.dataRegions(position, range.endWithin(file.current.size()));
     }
 
     @Override
     public long allocatedBytes() throws IOException {
-      checkUsable();
+      begin(Kind.ALLOCATED_BYTES, 0, 0);
       return file.current.allocatedBytes();
     }
 
