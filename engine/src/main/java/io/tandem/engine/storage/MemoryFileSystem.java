@@ -129,15 +129,17 @@ public final class MemoryFileSystem implements FileSystem {
     crashCount++;
   }
 
-  /** The random draws for writes and resizes are those of the first version, so old seeds replay. */
+  /**
+   * Writes and resizes draw from the Random exactly as before the space operations existed, so a
+   * seed recorded from an earlier failing run replays the same crash.
+   */
   private static void applySurvivingPart(Change change, FileImage image, Random random) {
-    if (!(change instanceof Write)) {
+    if (!(change instanceof Write write)) {
       if (random.nextBoolean()) {
         change.applyTo(image);
       }
       return;
     }
-    Write write = (Write) change;
     long start = write.position;
     long end = write.position + write.bytes.length;
     long firstBoundary = (start / SECTOR_BYTES + 1) * SECTOR_BYTES;
