@@ -9,7 +9,9 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import io.tandem.engine.storage.ChannelFileSystem;
+import io.tandem.engine.storage.FaultPolicy;
 import io.tandem.engine.storage.MemoryFileSystem;
+import io.tandem.engine.storage.NativeCalls;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -36,7 +38,7 @@ class ArchitectureTest {
   static final ArchRule coreUsesNoThreadsFilesChannelsOrSockets = noClasses()
       .that().resideInAnyPackage(CORE_PACKAGES)
       .should().dependOnClassesThat().resideInAnyPackage(
-          "java.nio.file..", "java.nio.channels..", "java.net..", "java.util.concurrent..")
+          "java.nio.file..", "java.nio.channels..", "java.net..", "java.util.concurrent..", "com.sun.jna..")
       .orShould().dependOnClassesThat().belongToAnyOf(Thread.class, ThreadGroup.class, Timer.class,
           File.class, FileInputStream.class, FileOutputStream.class, RandomAccessFile.class,
           Clock.class, SecureRandom.class)
@@ -60,7 +62,8 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule coreKnowsOnlyTheStorageInterfaces = noClasses()
       .that().resideInAnyPackage(CORE_PACKAGES)
-      .should().dependOnClassesThat().belongToAnyOf(ChannelFileSystem.class, MemoryFileSystem.class)
+      .should().dependOnClassesThat().belongToAnyOf(ChannelFileSystem.class, MemoryFileSystem.class,
+          NativeCalls.class, FaultPolicy.class)
       .because("the real and the crashable file system must be interchangeable");
 
   private static DescribedPredicate<JavaCall<?>> named(String methodName, String packagePrefix) {

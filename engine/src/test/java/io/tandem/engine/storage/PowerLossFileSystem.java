@@ -2,12 +2,13 @@ package io.tandem.engine.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
- * A test file system over a {@link MemoryFileSystem} whose power fails at a chosen sync: that sync
- * and every operation after it throw, so what was written since the previous sync stays unsynced
- * until the test calls {@link MemoryFileSystem#crash}. Lets a test crash in the middle of any
- * operation that ends in a sync.
+ * A test file system over a {@link MemoryFileSystem} whose power fails at a chosen sync (or
+ * syncData): that sync and every operation after it throw, so what was written since the previous
+ * sync stays unsynced until the test calls {@link MemoryFileSystem#crash}. Lets a test crash in
+ * the middle of any operation that ends in a sync.
  */
 public final class PowerLossFileSystem implements FileSystem {
 
@@ -86,6 +87,14 @@ public final class PowerLossFileSystem implements FileSystem {
     }
 
     @Override
+    public void syncData() throws IOException {
+      checkPower();
+      syncsLeft--;
+      checkPower();
+      delegate.syncData();
+    }
+
+    @Override
     public long size() throws IOException {
       checkPower();
       return delegate.size();
@@ -95,6 +104,36 @@ public final class PowerLossFileSystem implements FileSystem {
     public void resize(long newSizeBytes) throws IOException {
       checkPower();
       delegate.resize(newSizeBytes);
+    }
+
+    @Override
+    public ZeroingMethod punchHole(long position, long length) throws IOException {
+      checkPower();
+      return delegate.punchHole(position, length);
+    }
+
+    @Override
+    public ZeroingMethod writeZeros(long position, long length) throws IOException {
+      checkPower();
+      return delegate.writeZeros(position, length);
+    }
+
+    @Override
+    public AllocationMethod preallocate(long sizeBytes) throws IOException {
+      checkPower();
+      return delegate.preallocate(sizeBytes);
+    }
+
+    @Override
+    public List<DataRegion> dataRegions(long position, long length) throws IOException {
+      checkPower();
+      return delegate.dataRegions(position, length);
+    }
+
+    @Override
+    public long allocatedBytes() throws IOException {
+      checkPower();
+      return delegate.allocatedBytes();
     }
 
     @Override
