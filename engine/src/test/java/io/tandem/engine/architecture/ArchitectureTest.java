@@ -32,6 +32,9 @@ class ArchitectureTest {
   /** Every package of the deterministic core; a new core package is added here. */
   static final String[] CORE_PACKAGES = {
       "io.tandem.engine.metadata..",
+      "io.tandem.engine.bitmap..",
+      "io.tandem.engine.activitylog..",
+      "io.tandem.engine.core..",
   };
 
   @ArchTest
@@ -65,6 +68,14 @@ class ArchitectureTest {
       .should().dependOnClassesThat().belongToAnyOf(ChannelFileSystem.class, MemoryFileSystem.class,
           NativeCalls.class, FaultPolicy.class)
       .because("the real and the crashable file system must be interchangeable");
+
+  @ArchTest
+  static final ArchRule coreDoesNotKnowTheEdges = noClasses()
+      .that().resideInAnyPackage(CORE_PACKAGES)
+      .should().dependOnClassesThat().resideInAnyPackage(
+          "io.tandem.engine.volume..", "io.tandem.engine.runtime..", "io.tandem.engine.runner..",
+          "io.tandem.engine.nbd..")
+      .because("the edges perform the core's effects; the core only describes them");
 
   private static DescribedPredicate<JavaCall<?>> named(String methodName, String packagePrefix) {
     return DescribedPredicate.describe(methodName + "() of " + packagePrefix,

@@ -1,0 +1,8 @@
+package io.tandem.engine.core;
+
+/** The state of the connection to one peer (DRBD's words). */
+public enum ConnectionState {
+  StandAlone,
+  Connecting,
+  Connected
+}

@@ -1,0 +1,28 @@
+package io.tandem.engine.core;
+
+import java.util.List;
+
+/** A snapshot of one node's side of a resource, in DRBD's words (served by the admin API). */
+public record ReplicaStatus(String resource, String node, int nodeId, Role role, boolean quorum,
+    List<Volume> volumes, List<PeerStatus> peers) {
+
+  public ReplicaStatus {
+    volumes = List.copyOf(volumes);
+    peers = List.copyOf(peers);
+  }
+
+  /** One local volume. */
+  public record Volume(int number, DiskState diskState, long sizeKib, int activityLogHotExtents) {}
+
+  /** One peer and our volumes as seen towards it. */
+  public record PeerStatus(String name, int nodeId, ConnectionState connection, List<PeerVolume> volumes) {
+    public PeerStatus {
+      volumes = List.copyOf(volumes);
+    }
+  }
+
+  /**
+   * @param donePercentage resync progress, null when no resync runs
+   */
+  public record PeerVolume(int number, ReplicationState replication, long outOfSyncKib, Double donePercentage) {}
+}

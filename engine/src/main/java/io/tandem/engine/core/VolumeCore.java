@@ -1,0 +1,314 @@
+package io.tandem.engine.core;
+
+import io.tandem.engine.activitylog.ActivityLog;
+import io.tandem.engine.activitylog.ActivityLogPlan;
+import io.tandem.engine.activitylog.ExtentRange;
+import io.tandem.engine.bitmap.Bitmap;
+import io.tandem.engine.metadata.ActivityLogTransaction;
+import io.tandem.engine.metadata.MetadataLayout;
+import io.tandem.engine.metadata.PeerSlot;
+import io.tandem.engine.metadata.Superblock;
+import io.tandem.engine.metadata.SuperblockFlag;
+import io.tandem.engine.metadata.TransactionType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * One volume inside {@link ReplicaCore}: its disk state, bitmap, activity log, the writes waiting
+ * for the log or for an overlapping write, and its serialized metadata I/O.
+ *
+ * <p>The write pipeline (REPLICATION.md "Writes, reads, flushes"; DRBD-REFERENCE.md §3.3):
+ * a write waits until every extent it touches is hot in the activity log (a cold extent waits for
+ * a durable transaction, many batched into one), then until no earlier write that overlaps it is
+ * pending or in flight (no lost update), then sets the bits of every peer it will miss, and only
+ * then goes to the data file.
+ */
+final class VolumeCore {
+
+  /** A modifying request on its way through the pipeline. */
+  static final class PendingWrite {
+    final Event.ClientRequest request;
+    final ExtentRange extents;
+    boolean pinned;
+
+    PendingWrite(Event.ClientRequest request) {
+      this.request = request;
+      this.extents = ExtentRange.ofBytes(request.offset(), request.length());
+    }
+
+    long start() {
+      return request.offset();
+    }
+
+    long end() {
+      return request.offset() + request.length();
+    }
+
+    boolean overlaps(PendingWrite other) {
+      return start() < other.end() && other.start() < end();
+    }
+  }
+
+  /** A metadata change waiting for its turn; the superblock change is applied to the latest superblock. */
+  record SuperblockChange(UnaryOperator<Superblock> change, Effect.DataSync dataSync, Runnable onDurable) {}
+
+  final int number;
+  final long sizeBytes;
+  final Provisioning provisioning;
+  DiskState diskState;
+  Superblock superblock;
+  final Bitmap bitmap;
+  ActivityLog activityLog;
+  /** Peer node id → bitmap slot. */
+  final Map<Integer, Integer> slotOfPeer = new TreeMap<>();
+  /** Writes not yet issued, in arrival order. */
+  final List<PendingWrite> pending = new ArrayList<>();
+  /** Writes issued to the data file. */
+  final List<PendingWrite> active = new ArrayList<>();
+  final Deque<SuperblockChange> superblockChanges = new ArrayDeque<>();
+  boolean metadataInFlight;
+  String failure;
+
+  VolumeCore(VolumeSetup setup) {
+    this.number = setup.number();
+    this.sizeBytes = setup.sizeBytes();
+    this.provisioning = setup.provisioning();
+    if (setup.diskless()) {
+      this.diskState = DiskState.Diskless;
+      this.superblock = null;
+      this.bitmap = null;
+    } else {
+      this.diskState = DiskState.Attaching;
+      this.superblock = setup.image().superblock();
+      this.bitmap = setup.image().bitmap();
+    }
+  }
+
+  boolean diskful() {
+    return bitmap != null;
+  }
+
+  /** The disk state the superblock's flags allow once attached. */
+  static DiskState diskStateFromFlags(Set<SuperblockFlag> flags) {
+    if (!flags.contains(SuperblockFlag.CONSISTENT)) {
+      return DiskState.Inconsistent;
+    }
+    return flags.contains(SuperblockFlag.WAS_UP_TO_DATE) ? DiskState.UpToDate : DiskState.Outdated;
+  }
+
+  /** Local data may be read: the disk is attached and consistent. */
+  boolean readable() {
+    return diskState == DiskState.UpToDate || diskState == DiskState.Consistent || diskState == DiskState.Outdated;
+  }
+
+  /**
+   * The attach step: replays the activity log into the bitmap (every replayed extent is marked out
+   * of sync for every slot, DRBD-REFERENCE.md §3.4), assigns slots to peers, and returns the
+   * superblock to write; the caller writes the dirty pages, then an empty SNAPSHOT transaction,
+   * then the superblock.
+   *
+   * @throws IllegalStateException naming the peer if no slot is left for it
+   */
+  Superblock replayAndAssignSlots(VolumeImage image, List<Peer> peers) {
+    long blocks = bitmap.blocks();
+    long blocksPerExtent = MetadataLayout.EXTENT_BYTES / MetadataLayout.BITMAP_BYTES_PER_BIT;
+    for (long extent : image.replayedExtents()) {
+      long first = extent * blocksPerExtent;
+      if (first < blocks) {
+        bitmap.setAll(first, Math.min(blocks, first + blocksPerExtent) - 1);
+      }
+    }
+    List<PeerSlot> slots = new ArrayList<>(superblock.peerSlots());
+    for (Peer peer : peers) {
+      int slot = -1;
+      for (int i = 0; i < slots.size(); i++) {
+        if (slots.get(i).peerNodeId() == peer.nodeId()) {
+          slot = i;
+        }
+      }
+      if (slot < 0) {
+        for (int i = 0; i < slots.size() && slot < 0; i++) {
+          if (slots.get(i).peerNodeId() == PeerSlot.UNASSIGNED) {
+            slot = i;
+            // a new slot knows nothing of the peer: everything may differ
+            slots.set(i, new PeerSlot(peer.nodeId(), 0, Set.of()));
+            bitmap.set(i, 0, blocks - 1);
+          }
+        }
+      }
+      if (slot < 0) {
+        throw new IllegalStateException("volume " + number + " has no free bitmap slot for peer " + peer.name()
+            + " (node id " + peer.nodeId() + "); the metadata has " + slots.size() + " slots");
+      }
+      slotOfPeer.put(peer.nodeId(), slot);
+    }
+    EnumSet<SuperblockFlag> flags = superblock.flags().isEmpty()
+        ? EnumSet.noneOf(SuperblockFlag.class) : EnumSet.copyOf(superblock.flags());
+    if (flags.remove(SuperblockFlag.PRIMARY_INDICATOR)) {
+      flags.add(SuperblockFlag.CRASHED_PRIMARY);
+    }
+    return new Superblock(superblock.sequence(), superblock.volumeSizeBytes(), superblock.nodeId(), flags,
+        superblock.activityLogBlocks(), superblock.currentUuid(), superblock.bitmapUuid(),
+        superblock.historyUuids(), slots);
+  }
+
+  ActivityLogTransaction resetTransaction(long lastSequence) {
+    return new ActivityLogTransaction(lastSequence + 1, TransactionType.SNAPSHOT, List.of());
+  }
+
+  /** Takes every dirty page's content for writing. */
+  SortedMap<Integer, byte[]> takeDirtyPages() {
+    SortedMap<Integer, byte[]> pages = new TreeMap<>();
+    for (int page : bitmap.dirtyPages()) {
+      pages.put(page, bitmap.takePage(page));
+    }
+    return pages;
+  }
+
+  /** Takes the dirty pages among those holding the bits of {@code extents}. */
+  SortedMap<Integer, byte[]> takeDirtyPagesOf(List<Long> extents) {
+    SortedMap<Integer, byte[]> pages = new TreeMap<>();
+    for (long extent : extents) {
+      for (int page : bitmap.pagesOfExtent(extent)) {
+        if (bitmap.isDirty(page) && !pages.containsKey(page)) {
+          pages.put(page, bitmap.takePage(page));
+        }
+      }
+    }
+    return pages;
+  }
+
+  /** The earliest-first pending writes that can be issued now; pins what it can on the way. */
+  List<PendingWrite> issuable() {
+    List<PendingWrite> ready = new ArrayList<>();
+    for (int i = 0; i < pending.size(); i++) {
+      PendingWrite write = pending.get(i);
+      if (!write.pinned) {
+        write.pinned = activityLog.tryPin(write.extents);
+      }
+      if (write.pinned && !overlapsEarlier(write, i)) {
+        ready.add(write);
+      }
+    }
+    pending.removeAll(ready);
+    active.addAll(ready);
+    return ready;
+  }
+
+  private boolean overlapsEarlier(PendingWrite write, int index) {
+    for (PendingWrite issued : active) {
+      if (issued.overlaps(write)) {
+        return true;
+      }
+    }
+    for (int i = 0; i < index; i++) {
+      if (pending.get(i).overlaps(write)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The extent ranges of pending writes still waiting for the activity log, in arrival order. */
+  List<ExtentRange> waitingForActivityLog() {
+    List<ExtentRange> waiting = new ArrayList<>();
+    for (PendingWrite write : pending) {
+      if (!write.pinned) {
+        waiting.add(write.extents);
+      }
+    }
+    return waiting;
+  }
+
+  ActivityLogPlan planTransaction() {
+    return activityLog.plan(waitingForActivityLog());
+  }
+
+  /** Marks the blocks of {@code write} out of sync for each slot in {@code slots}. */
+  void markOutOfSync(PendingWrite write, Iterable<Integer> slots) {
+    long first = write.start() / MetadataLayout.BITMAP_BYTES_PER_BIT;
+    long last = (write.end() - 1) / MetadataLayout.BITMAP_BYTES_PER_BIT;
+    for (int slot : slots) {
+      bitmap.set(slot, first, last);
+    }
+  }
+
+  void finished(PendingWrite write) {
+    if (!active.remove(write)) {
+      throw new IllegalStateException("write " + write.request.requestId() + " was not in flight");
+    }
+    activityLog.unpin(write.extents);
+  }
+
+  /** Every write not yet issued, removed (their pins released), for failing them. */
+  List<PendingWrite> drainPending() {
+    List<PendingWrite> drained = new ArrayList<>(pending);
+    for (PendingWrite write : drained) {
+      if (write.pinned) {
+        activityLog.unpin(write.extents);
+      }
+    }
+    pending.clear();
+    return drained;
+  }
+
+  /**
+   * Checks the volume's invariants; throws on the first violation (a bug).
+   *
+   * <ul>
+   *   <li>every write in flight is inside hot, pinned extents;</li>
+   *   <li>no two writes in flight overlap;</li>
+   *   <li>every write in flight has its blocks marked for every peer slot in {@code missingSlots};</li>
+   *   <li>the activity log's own invariants.</li>
+   * </ul>
+   */
+  void checkInvariants(Iterable<Integer> missingSlots) {
+    if (activityLog == null) {
+      return;
+    }
+    activityLog.checkInvariants();
+    for (int i = 0; i < active.size(); i++) {
+      PendingWrite write = active.get(i);
+      for (long extent = write.extents.first(); extent <= write.extents.last(); extent++) {
+        if (activityLog.pins(extent) == 0) {
+          throw new IllegalStateException("write " + write.request.requestId() + " in flight in extent " + extent
+              + ", which is not pinned hot");
+        }
+      }
+      for (int j = i + 1; j < active.size(); j++) {
+        if (write.overlaps(active.get(j))) {
+          throw new IllegalStateException("writes " + write.request.requestId() + " and "
+              + active.get(j).request.requestId() + " overlap and are both in flight");
+        }
+      }
+      long first = write.start() / MetadataLayout.BITMAP_BYTES_PER_BIT;
+      long last = (write.end() - 1) / MetadataLayout.BITMAP_BYTES_PER_BIT;
+      for (int slot : missingSlots) {
+        if (bitmap.count(slot, first, last) != last - first + 1) {
+          throw new IllegalStateException("write " + write.request.requestId() + " in flight is not marked out of"
+              + " sync for slot " + slot);
+        }
+      }
+    }
+  }
+
+  List<PendingWrite> allWrites() {
+    List<PendingWrite> all = new ArrayList<>(active);
+    all.addAll(pending);
+    return Collections.unmodifiableList(all);
+  }
+
+  Iterator<SuperblockChange> superblockChangeIterator() {
+    return superblockChanges.iterator();
+  }
+}

@@ -1,0 +1,178 @@
+package io.tandem.engine.runner;
+
+import io.tandem.engine.core.Peer;
+import io.tandem.engine.core.ReplicaSettings;
+import io.tandem.engine.core.ReplicaStatus;
+import io.tandem.engine.core.VolumeSetup;
+import io.tandem.engine.nbd.NbdServer;
+import io.tandem.engine.runtime.ReplicaNbdExports;
+import io.tandem.engine.runtime.ReplicaRuntime;
+import io.tandem.engine.storage.ChannelFileSystem;
+import io.tandem.engine.volume.VolumeFileNames;
+import io.tandem.engine.volume.VolumeStorage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The standalone runner: {@code java -jar tandem-engine.jar --config FILE --node NAME} runs that
+ * node's side of the resource FILE describes, serving its volumes over NBD and a small admin API.
+ */
+@Command(name = "tandem-engine", mixinStandardHelpOptions = true, versionProvider = TandemEngine.Version.class,
+    description = "Runs one node's side of a Tandem resource: its volumes on local files, served over NBD.")
+public final class TandemEngine implements Callable<Integer> {
+
+  private static final System.Logger LOG = System.getLogger(TandemEngine.class.getName());
+  static final int EXIT_CONFIG = 2;
+  static final int EXIT_STORAGE = 3;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "the resource, as JSON")
+  Path config;
+
+  @Option(names = "--node", required = true, paramLabel = "NAME", description = "which node of the config this is")
+  String nodeName;
+
+  @Option(names = "--io-threads", paramLabel = "N", defaultValue = "8",
+      description = "threads performing data and metadata I/O (default: ${DEFAULT-VALUE})")
+  int ioThreads;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new TandemEngine()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    EngineConfig resource;
+    EngineConfig.Node node;
+    try {
+      resource = EngineConfig.read(config);
+      node = resource.node(nodeName);
+    } catch (EngineConfig.ConfigException e) {
+      System.err.println("tandem-engine: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    if (ioThreads < 1 || ioThreads > 256) {
+      System.err.println("tandem-engine: --io-threads " + ioThreads + " is not within 1..256");
+      return EXIT_CONFIG;
+    }
+    List<Peer> peers = new ArrayList<>();
+    for (EngineConfig.Node other : resource.nodes()) {
+      if (other != node) {
+        peers.add(new Peer(other.name(), other.nodeId()));
+      }
+    }
+    List<VolumeSetup> setups = new ArrayList<>();
+    Map<Integer, VolumeStorage> storages = new TreeMap<>();
+    Map<Integer, Long> sizes = new TreeMap<>();
+    try {
+      openVolumes(resource, node, peers, setups, storages, sizes);
+    } catch (IOException e) {
+      closeAll(storages);
+      System.err.println("tandem-engine: cannot open the volumes of " + resource.resource() + ": " + e.getMessage());
+      return EXIT_STORAGE;
+    }
+    ReplicaSettings settings = new ReplicaSettings(resource.resource(), node.name(), node.nodeId(), peers,
+        resource.activityLogExtents());
+    ReplicaRuntime runtime = new ReplicaRuntime(settings, setups, storages, ioThreads,
+        ReplicaRuntime.InvariantChecks.AFTER_EVERY_EVENT);
+    ReplicaStatus attached;
+    try {
+      attached = runtime.start().get(60, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      runtime.close();
+      System.err.println("tandem-engine: attaching the volumes failed: " + e);
+      return EXIT_STORAGE;
+    }
+    NbdServer nbd = new NbdServer(new ReplicaNbdExports(runtime, resource.resource(), sizes));
+    AdminServer admin;
+    try {
+      nbd.start(resolved(node.nbd()));
+      admin = new AdminServer(runtime, resolved(node.admin()));
+    } catch (IOException e) {
+      nbd.close();
+      runtime.close();
+      System.err.println("tandem-engine: cannot listen: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.log(System.Logger.Level.INFO, "stopping {0} on {1}", resource.resource(), node.name());
+      nbd.close();
+      admin.close();
+      try {
+        runtime.close();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "closing the volumes failed: {0}", e.getMessage());
+      }
+      stopped.countDown();
+    }, "shutdown"));
+    StringBuilder disks = new StringBuilder();
+    for (ReplicaStatus.Volume volume : attached.volumes()) {
+      disks.append(" volume ").append(volume.number()).append(' ').append(volume.diskState());
+    }
+    System.out.println("tandem-engine: " + resource.resource() + " on " + node.name() + " (node id "
+        + node.nodeId() + ") ready:" + disks + "; NBD on " + nbd.boundAddress() + ", admin on http://"
+        + admin.address().getHostString() + ":" + admin.address().getPort());
+    stopped.await();
+    return 0;
+  }
+
+  private static void openVolumes(EngineConfig resource, EngineConfig.Node node, List<Peer> peers,
+      List<VolumeSetup> setups, Map<Integer, VolumeStorage> storages, Map<Integer, Long> sizes) throws IOException {
+    if (!node.diskless()) {
+      Files.createDirectories(node.dataDirectory());
+    }
+    ChannelFileSystem fileSystem = new ChannelFileSystem();
+    SecureRandom random = new SecureRandom();
+    for (EngineConfig.Volume volume : resource.volumes()) {
+      sizes.put(volume.number(), volume.sizeBytes());
+      if (node.diskless()) {
+        setups.add(VolumeSetup.diskless(volume.number(), volume.sizeBytes()));
+        continue;
+      }
+      VolumeFileNames names = VolumeFileNames.in(node.dataDirectory().toString(), resource.resource(),
+          volume.number());
+      VolumeStorage storage = VolumeStorage.openOrCreate(fileSystem, names, new VolumeStorage.Creation(
+          volume.sizeBytes(), node.nodeId(), peers, volume.provisioning(), random.nextLong() | 1));
+      storages.put(volume.number(), storage);
+      setups.add(VolumeSetup.diskful(volume.number(), volume.provisioning(), storage.image()));
+    }
+  }
+
+  private static void closeAll(Map<Integer, VolumeStorage> storages) {
+    for (VolumeStorage storage : storages.values()) {
+      try {
+        storage.close();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "closing {0} failed: {1}", storage.dataPath(), e.getMessage());
+      }
+    }
+  }
+
+  private static InetSocketAddress resolved(InetSocketAddress address) {
+    return new InetSocketAddress(address.getHostString(), address.getPort());
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = TandemEngine.class.getPackage().getImplementationVersion();
+      return new String[] {"tandem-engine " + (version == null ? "(development build)" : version)};
+    }
+  }
+}
