@@ -118,11 +118,11 @@ public final class MemoryFileSystem implements FileSystem {
    */
   public void crash(Random random) {
     for (StoredFile file : files.values()) {
-      FileImage image = file.durable.copy();
+      // the durable image is private to this file, so the survivors are applied to it in place
+      FileImage image = file.durable;
       for (Change change : file.unsynced) {
         applySurvivingPart(change, image, random);
       }
-      file.durable = image;
       file.current = image.copy();
       file.unsynced.clear();
     }
@@ -234,7 +234,9 @@ public final class MemoryFileSystem implements FileSystem {
         // the block holding the new end stays allocated, as on a real file system
         allocatedBlocks.clear(firstBlockBeyond, allocatedBlocks.length());
       }
-      bytes = Arrays.copyOf(bytes, newSize);
+      if (newSize != bytes.length) {
+        bytes = Arrays.copyOf(bytes, newSize);
+      }
     }
 
     void punchHole(long position, long end) {
@@ -374,8 +376,14 @@ public final class MemoryFileSystem implements FileSystem {
       makeDurable();
     }
 
+    /**
+     * Replays the unsynced changes onto the durable image rather than copying the current one: the
+     * cost follows what changed, not the file's size (the simulation syncs large files often).
+     */
     private void makeDurable() {
-      file.durable = file.current.copy();
+      for (Change change : file.unsynced) {
+        change.applyTo(file.durable);
+      }
       file.unsynced.clear();
     }
 

@@ -34,6 +34,9 @@ final class SectorModel {
   }
 
   private final Map<Long, List<Version>> sectors = new HashMap<>();
+  /** Completed versions not yet known durable: what the next completed FLUSH may make durable. */
+  private final List<Version> completedNotDurable = new ArrayList<>();
+  private static final byte[] ZERO_SECTOR = new byte[SECTOR];
 
   /** Fills {@code length} bytes of self-describing content for write {@code writeId} at {@code offset}. */
   static ByteBuffer content(long writeId, long offset, int length) {
@@ -71,15 +74,39 @@ final class SectorModel {
     return versions;
   }
 
+  /** A version completed; unless it was a FUA write, a later FLUSH makes it durable. */
+  void completed(Version version, long now, boolean fua) {
+    version.completedAt = now;
+    version.durable = fua;
+    if (!fua) {
+      completedNotDurable.add(version);
+    }
+  }
+
   /** Every version completed before {@code flushIssuedAt} becomes durable (the flush completed). */
   void flushed(long flushIssuedAt) {
-    for (List<Version> versions : sectors.values()) {
-      for (Version version : versions) {
-        if (version.completedAt >= 0 && version.completedAt <= flushIssuedAt) {
-          version.durable = true;
-        }
+    completedNotDurable.removeIf(version -> {
+      if (version.completedAt <= flushIssuedAt) {
+        version.durable = true;
+        return true;
       }
-    }
+      return false;
+    });
+  }
+
+  /** Whether the model knows any write to this sector (else it must read as zeros). */
+  boolean touched(long sector) {
+    return sectors.containsKey(sector);
+  }
+
+  /** Whether the sector at {@code at} in {@code bytes} is all zeros. */
+  static boolean isZero(byte[] bytes, int at) {
+    return java.util.Arrays.mismatch(bytes, at, at + SECTOR, ZERO_SECTOR, 0, SECTOR) < 0;
+  }
+
+  /** Forgets versions that can no longer matter: the sectors' histories are reset by the crash check. */
+  void crashed() {
+    completedNotDurable.clear();
   }
 
   /**
@@ -126,6 +153,9 @@ final class SectorModel {
     if (!allowed.contains(writeId)) {
       throw new AssertionError("seed " + seed + ": after the crash sector " + sector + " holds write " + writeId
           + ", allowed " + allowed + " (an acknowledged, flushed write was lost or an old one came back)");
+    }
+    if (writeId == 0 && newestDurable < 0 && versions.isEmpty()) {
+      return;
     }
     Version survivor = new Version(writeId, -1);
     survivor.completedAt = 0;

@@ -180,15 +180,23 @@ final class SingleNodeSimulation {
   }
 
   private void checkEverySector() {
-    ByteBuffer all = ByteBuffer.allocate((int) sizeBytes);
     Event.IoCompleted read = storage.perform(new Effect.DataIo(-1, 0, DataOperation.READ, 0, (int) sizeBytes, null,
         Durability.CACHED));
     if (read.outcome() != IoOutcome.OK) {
       throw new AssertionError("reading the volume back failed: " + read.detail());
     }
-    all.put(read.data());
+    ByteBuffer all = read.data();
+    byte[] bytes = all.array();
+    model.crashed();
     for (long sector = 0; sector < sizeBytes / SectorModel.SECTOR; sector++) {
-      long id = SectorModel.decode(all, (int) (sector * SectorModel.SECTOR), sector);
+      int at = (int) (sector * SectorModel.SECTOR);
+      if (!model.touched(sector)) {
+        if (!SectorModel.isZero(bytes, at)) {
+          throw new AssertionError("sector " + sector + " was never written but is not zero");
+        }
+        continue;
+      }
+      long id = SectorModel.decode(all, at, sector);
       model.checkAfterCrash(sector, id, seed);
     }
   }
@@ -285,8 +293,7 @@ final class SingleNodeSimulation {
     }
     for (SectorModel.Version version : op.versions()) {
       if (ok) {
-        version.completedAt = now;
-        version.durable = op.fua();
+        model.completed(version, now, op.fua());
       } else {
         version.failed = true;
       }
