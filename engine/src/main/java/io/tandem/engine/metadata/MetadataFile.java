@@ -31,8 +31,9 @@ public final class MetadataFile implements Closeable {
 
   /**
    * Creates a new metadata file: both superblock copies (sequences 0 and 1, same content), a blank
-   * activity log and a zeroed bitmap, all synced. Not atomic: a crash during create can leave a
-   * file that does not open (the caller creates under a temporary name and renames — to come).
+   * activity log and a zeroed bitmap, all synced. Not atomic by itself: a crash during create can
+   * leave a file that does not open, so the caller creates it under a temporary name and renames it
+   * ({@code io.tandem.engine.volume.VolumeStorage}).
    */
   public static MetadataFile create(FileSystem fileSystem, String path, Superblock initial) throws IOException {
     MetadataLayout layout = initial.layout();

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +79,13 @@ public final class ChannelFileSystem implements FileSystem {
     Path file = Path.of(path);
     Files.delete(file);
     forceDirectoryOf(file);
+  }
+
+  @Override
+  public void rename(String from, String to) throws IOException {
+    Path target = Path.of(to);
+    Files.move(Path.of(from), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    forceDirectoryOf(target);
   }
 
   private Optional<NativeFileCalls> openNative(String path) throws IOException {

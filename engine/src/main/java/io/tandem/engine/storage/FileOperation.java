@@ -14,7 +14,7 @@ public record FileOperation(Kind kind, String path, long position, long length) 
 
   /** One per file system and {@link BlockFile} call that can fail; closing cannot. */
   public enum Kind {
-    CREATE, OPEN, DELETE,
+    CREATE, OPEN, DELETE, RENAME,
     READ, WRITE, SYNC, SYNC_DATA, SIZE, RESIZE,
     PUNCH_HOLE, WRITE_ZEROS, PREALLOCATE, DATA_REGIONS, ALLOCATED_BYTES
   }

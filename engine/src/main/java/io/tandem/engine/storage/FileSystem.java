@@ -15,4 +15,10 @@ public interface FileSystem {
 
   /** Deletes an existing file; fails if it does not exist. */
   void delete(String path) throws IOException;
+
+  /**
+   * Renames {@code from} to {@code to} atomically, replacing {@code to} if it exists; durable on
+   * return. Used to make a fully written file appear under its final name in one step.
+   */
+  void rename(String from, String to) throws IOException;
 }

@@ -107,6 +107,17 @@ public final class MemoryFileSystem implements FileSystem {
     }
   }
 
+  /** Atomic and durable at once, like a rename followed by a directory sync. */
+  @Override
+  public void rename(String from, String to) throws IOException {
+    consult(Kind.RENAME, from, 0, 0);
+    StoredFile file = files.remove(from);
+    if (file == null) {
+      throw new IOException("no such file: " + from);
+    }
+    files.put(to, file);
+  }
+
   /** The number of unsynced operations (writes, resizes and space operations) over all files. */
   public int unsyncedOperationCount() {
     return files.values().stream().mapToInt(file -> file.unsynced.size()).sum();

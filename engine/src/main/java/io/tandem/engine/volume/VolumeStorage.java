@@ -61,27 +61,32 @@ public final class VolumeStorage implements Closeable {
       throws IOException {
     boolean dataExists = fileSystem.exists(names.dataPath());
     boolean metadataExists = fileSystem.exists(names.metadataPath());
-    if (!dataExists && !metadataExists) {
+    boolean creationInterrupted = fileSystem.exists(names.newMetadataPath());
+    if (!metadataExists && (creationInterrupted || !dataExists)) {
+      // nothing was ever served from these files: a creation interrupted by a crash starts over
+      if (creationInterrupted) {
+        fileSystem.delete(names.newMetadataPath());
+      }
+      if (dataExists) {
+        fileSystem.delete(names.dataPath());
+      }
       create(fileSystem, names, creation);
     } else if (!metadataExists) {
       throw new IOException("data file " + names.dataPath() + " exists but its metadata file "
           + names.metadataPath() + " does not; move the data file away or restore the metadata file");
     } else if (!dataExists) {
       throw new IOException("metadata file " + names.metadataPath() + " exists but its data file "
-          + names.dataPath() + " does not; restore the data file or delete the metadata file to start empty");
+          + names.dataPath() + " does not; restore the data file, or delete the metadata file to start empty");
     }
     return open(fileSystem, names, creation.sizeBytes());
   }
 
+  /**
+   * Creates the metadata under a temporary name first, then the data file, then renames the
+   * metadata into place: a volume whose metadata file exists under its final name was created
+   * completely, and a crash before that leaves the temporary file as proof that it was not.
+   */
   private static void create(FileSystem fileSystem, VolumeFileNames names, Creation creation) throws IOException {
-    try (BlockFile data = fileSystem.create(names.dataPath())) {
-      if (creation.provisioning() == Provisioning.THICK) {
-        data.preallocate(creation.sizeBytes());
-      } else {
-        data.resize(creation.sizeBytes());
-      }
-      data.sync();
-    }
     int slots = Math.max(1, creation.peers().size());
     List<PeerSlot> peerSlots = new ArrayList<>();
     for (Peer peer : creation.peers()) {
@@ -95,7 +100,16 @@ public final class VolumeStorage implements Closeable {
     Superblock initial = new Superblock(0, blank.volumeSizeBytes(), blank.nodeId(),
         EnumSet.of(SuperblockFlag.CONSISTENT, SuperblockFlag.WAS_UP_TO_DATE), blank.activityLogBlocks(),
         blank.currentUuid(), blank.bitmapUuid(), blank.historyUuids(), peerSlots);
-    MetadataFile.create(fileSystem, names.metadataPath(), initial).close();
+    MetadataFile.create(fileSystem, names.newMetadataPath(), initial).close();
+    try (BlockFile data = fileSystem.create(names.dataPath())) {
+      if (creation.provisioning() == Provisioning.THICK) {
+        data.preallocate(creation.sizeBytes());
+      } else {
+        data.resize(creation.sizeBytes());
+      }
+      data.sync();
+    }
+    fileSystem.rename(names.newMetadataPath(), names.metadataPath());
   }
 
   /** Opens existing files; the data file must be at least the volume's size. */

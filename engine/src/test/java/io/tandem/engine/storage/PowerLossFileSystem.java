@@ -54,6 +54,12 @@ public final class PowerLossFileSystem implements FileSystem {
     memory.delete(path);
   }
 
+  @Override
+  public void rename(String from, String to) throws IOException {
+    checkPower();
+    memory.rename(from, to);
+  }
+
   private final class PowerLossBlockFile implements BlockFile {
     private final BlockFile delegate;
 
