@@ -200,6 +200,8 @@ final class MemoryExport implements NbdExport {
   private final class Session implements NbdSession {
 
     private boolean detached;
+    /** This session's own requests not yet completed (other sessions of the export may have some too). */
+    private int sessionOutstanding;
 
     @Override
     public boolean readOnly() {
@@ -213,6 +215,7 @@ final class MemoryExport implements NbdExport {
         lock.lock();
         try {
           outstanding--;
+          sessionOutstanding--;
           changed.signalAll();
         } finally {
           lock.unlock();
@@ -227,6 +230,7 @@ final class MemoryExport implements NbdExport {
         }
         submitted.add(request);
         outstanding++;
+        sessionOutstanding++;
         maxOutstanding = Math.max(maxOutstanding, outstanding);
         hold = holding;
         if (hold) {
@@ -248,8 +252,8 @@ final class MemoryExport implements NbdExport {
         if (detached) {
           violations.add("detached twice");
         }
-        if (outstanding != 0) {
-          violations.add("detached with " + outstanding + " requests outstanding");
+        if (sessionOutstanding != 0) {
+          violations.add("detached with " + sessionOutstanding + " requests outstanding");
         }
         detached = true;
         detaches++;
