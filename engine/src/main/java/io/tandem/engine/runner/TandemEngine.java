@@ -47,7 +47,8 @@ public final class TandemEngine implements Callable<Integer> {
   String nodeName;
 
   @Option(names = "--io-threads", paramLabel = "N", defaultValue = "8",
-      description = "threads performing data and metadata I/O (default: ${DEFAULT-VALUE})")
+      description = "threads performing data and metadata I/O; 0 performs it on the thread of the request"
+          + " (default: ${DEFAULT-VALUE})")
   int ioThreads;
 
   public static void main(String[] args) {
@@ -65,8 +66,8 @@ public final class TandemEngine implements Callable<Integer> {
       System.err.println("tandem-engine: " + e.getMessage());
       return EXIT_CONFIG;
     }
-    if (ioThreads < 1 || ioThreads > 256) {
-      System.err.println("tandem-engine: --io-threads " + ioThreads + " is not within 1..256");
+    if (ioThreads < 0 || ioThreads > 256) {
+      System.err.println("tandem-engine: --io-threads " + ioThreads + " is not within 0..256");
       return EXIT_CONFIG;
     }
     List<Peer> peers = new ArrayList<>();
