@@ -270,8 +270,23 @@ public final class ReplicaCore {
     }
     VolumeCore.SuperblockChange change = volume.superblockChanges.pollFirst();
     if (change != null) {
-      issueMetadata(volume, change.dataSync(), new TreeMap<>(), null, null,
-          change.change().apply(volume.superblock), change.onDurable());
+      boolean emptyLog = change.logCleanup() == VolumeCore.LogCleanup.EMPTY_IF_IDLE && volume.activityLog != null
+          && volume.idle() && volume.activityLog.hotCount() > 0;
+      if (!emptyLog) {
+        issueMetadata(volume, change.dataSync(), new TreeMap<>(), null, null,
+            change.change().apply(volume.superblock), change.onDurable());
+        return;
+      }
+      long snapshotSequence = volume.activityLog.lastSequence() + 1;
+      int ringBlocks = volume.superblock.activityLogBlocks();
+      issueMetadata(volume, Effect.DataSync.FIRST, volume.takeDirtyPages(),
+          volume.resetTransaction(volume.activityLog.lastSequence()), null, change.change().apply(volume.superblock),
+          () -> {
+            if (volume.diskState != DiskState.Failed) {
+              volume.activityLog = new ActivityLog(settings.activityLogCapacity(), ringBlocks, snapshotSequence);
+            }
+            change.onDurable().run();
+          });
       return;
     }
     if (volume.activityLog == null) {
@@ -294,8 +309,8 @@ public final class ReplicaCore {
   }
 
   private void changeSuperblock(VolumeCore volume, UnaryOperator<Superblock> change, Effect.DataSync dataSync,
-      Runnable onDurable) {
-    volume.superblockChanges.addLast(new VolumeCore.SuperblockChange(change, dataSync, onDurable));
+      VolumeCore.LogCleanup logCleanup, Runnable onDurable) {
+    volume.superblockChanges.addLast(new VolumeCore.SuperblockChange(change, dataSync, logCleanup, onDurable));
     pumpMetadata(volume);
   }
 
@@ -505,8 +520,10 @@ public final class ReplicaCore {
       // so a crash while Primary is recognised on the next attach (the log is then applied).
       UnaryOperator<Superblock> flagChange = superblock -> superblock.withFlags(withPrimaryIndicator(
           superblock.flags(), target == Role.Primary));
-      changeSuperblock(volume, flagChange, target == Role.Secondary ? Effect.DataSync.FIRST : Effect.DataSync.NONE,
-          () -> {
+      // a demotion is a graceful stop of writing: everything is made durable and the log emptied
+      boolean demotion = target == Role.Secondary;
+      changeSuperblock(volume, flagChange, demotion ? Effect.DataSync.FIRST : Effect.DataSync.NONE,
+          demotion ? VolumeCore.LogCleanup.EMPTY_IF_IDLE : VolumeCore.LogCleanup.KEEP, () -> {
             change.volumesLeft--;
             if (change.volumesLeft == 0) {
               finishRoleChange(change);

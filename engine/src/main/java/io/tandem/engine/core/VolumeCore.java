@@ -12,10 +12,8 @@ import io.tandem.engine.metadata.SuperblockFlag;
 import io.tandem.engine.metadata.TransactionType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,8 +57,22 @@ final class VolumeCore {
     }
   }
 
-  /** A metadata change waiting for its turn; the superblock change is applied to the latest superblock. */
-  record SuperblockChange(UnaryOperator<Superblock> change, Effect.DataSync dataSync, Runnable onDurable) {}
+  /**
+   * A metadata change waiting for its turn; the superblock change is applied to the latest
+   * superblock.
+   */
+  record SuperblockChange(UnaryOperator<Superblock> change, Effect.DataSync dataSync, LogCleanup logCleanup,
+      Runnable onDurable) {}
+
+  /** Whether a superblock change also empties the activity log (a graceful stop of writing). */
+  enum LogCleanup {
+    KEEP,
+    /**
+     * Write every dirty bitmap page and an empty SNAPSHOT after the data sync: nothing is in
+     * flight, so the next attach has no extent to mark out of sync.
+     */
+    EMPTY_IF_IDLE
+  }
 
   final int number;
   final long sizeBytes;
@@ -302,13 +314,8 @@ final class VolumeCore {
     }
   }
 
-  List<PendingWrite> allWrites() {
-    List<PendingWrite> all = new ArrayList<>(active);
-    all.addAll(pending);
-    return Collections.unmodifiableList(all);
-  }
-
-  Iterator<SuperblockChange> superblockChangeIterator() {
-    return superblockChanges.iterator();
+  /** No write is pending or in flight and no transaction is being written. */
+  boolean idle() {
+    return pending.isEmpty() && active.isEmpty() && !activityLog.transactionInFlight();
   }
 }

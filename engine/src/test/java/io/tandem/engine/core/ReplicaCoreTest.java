@@ -183,6 +183,29 @@ class ReplicaCoreTest {
   }
 
   @Test
+  void aDemotionPersistsTheBitmapAndEmptiesTheActivityLog() {
+    startCore(EnumSet.of(SuperblockFlag.CONSISTENT, SuperblockFlag.WAS_UP_TO_DATE), List.of(new Peer("bravo", 1)));
+    handle(new Event.ClientAttach(7, Event.Access.READ_WRITE));
+    handle(Event.IoCompleted.ok(take(Effect.MetadataIo.class).ioId()));
+    take(Effect.RequestCompleted.class);
+    write(1, 0, 4096);
+    handle(Event.IoCompleted.ok(take(Effect.MetadataIo.class).ioId()));
+    handle(Event.IoCompleted.ok(take(Effect.DataIo.class).ioId()));
+    take(Effect.RequestCompleted.class);
+    assertThat(core.status().volumes().get(0).activityLogHotExtents()).isEqualTo(1);
+
+    handle(new Event.ClientDetach(Event.Access.READ_WRITE));
+    Effect.MetadataIo demotion = take(Effect.MetadataIo.class);
+    assertThat(demotion.dataSync()).isEqualTo(Effect.DataSync.FIRST);
+    assertThat(demotion.bitmapPages()).isNotEmpty();
+    assertThat(demotion.transaction().type()).isEqualTo(TransactionType.SNAPSHOT);
+    assertThat(demotion.transaction().extents()).isEmpty();
+    handle(Event.IoCompleted.ok(demotion.ioId()));
+    assertThat(core.role()).isEqualTo(Role.Secondary);
+    assertThat(core.status().volumes().get(0).activityLogHotExtents()).isZero();
+  }
+
+  @Test
   void anOutdatedDiskRefusesPromotionWithTheReason() {
     startCore(EnumSet.of(SuperblockFlag.CONSISTENT), List.of());
     handle(new Event.RoleRequest(1, Role.Primary));
