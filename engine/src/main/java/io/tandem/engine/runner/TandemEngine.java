@@ -1,6 +1,10 @@
 package io.tandem.engine.runner;
 
+import io.tandem.engine.core.Effect;
+import io.tandem.engine.core.Event;
+import io.tandem.engine.core.IoStatus;
 import io.tandem.engine.core.Peer;
+import io.tandem.engine.core.Role;
 import io.tandem.engine.core.ReplicaSettings;
 import io.tandem.engine.core.ReplicaStatus;
 import io.tandem.engine.core.VolumeSetup;
@@ -114,6 +118,7 @@ public final class TandemEngine implements Callable<Integer> {
       LOG.log(System.Logger.Level.INFO, "stopping {0} on {1}", resource.resource(), node.name());
       nbd.close();
       admin.close();
+      demoteGracefully(runtime);
       try {
         runtime.close();
       } catch (IOException e) {
@@ -130,6 +135,30 @@ public final class TandemEngine implements Callable<Integer> {
         + admin.address().getHostString() + ":" + admin.address().getPort());
     stopped.await();
     return 0;
+  }
+
+  /**
+   * A stop is graceful: the clients are gone (the last one leaving starts an auto-demotion), and a
+   * node promoted by hand is demoted here, so the data is synced and the activity log left empty.
+   * Bounded: after 10 s the files are closed anyway and the next start replays the log.
+   */
+  private static void demoteGracefully(ReplicaRuntime runtime) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try {
+      while (runtime.status().role() == Role.Primary && System.nanoTime() < deadline) {
+        Effect.RequestCompleted done = runtime.request(
+            id -> new Event.RoleRequest(id, Role.Secondary))
+            .get(10, TimeUnit.SECONDS);
+        if (done.status() != IoStatus.OK) {
+          // an auto-demotion is already under way; give it a moment
+          Thread.sleep(20);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.log(System.Logger.Level.WARNING, "demoting before the stop failed: {0}", e.toString());
+    }
   }
 
   private static void openVolumes(EngineConfig resource, EngineConfig.Node node, List<Peer> peers,
