@@ -1,0 +1,78 @@
+package io.tandem.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tandem.systemtest.EngineConfigFile.Provisioning;
+import io.tandem.systemtest.EngineConfigFile.Volume;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Quorum as the runner's config asks for it (REPLICATION.md "Quorum"): with {@code quorum
+ * majority} and three diskful nodes, a node that sees none of its peers has no quorum, says so in
+ * {@code GET /status}, and refuses promotion with the reason ("1 of 3 nodes visible, need 2") — so
+ * three nodes started side by side never become three Primaries.
+ *
+ * <p>Fails today: the runner reads {@code quorum} from the config but never hands it to the core
+ * ({@code TandemEngine} builds {@code ReplicaSettings} without it), {@code ReplicaCore.status()}
+ * reports {@code quorum: true} unconditionally, and {@code promotionRefusal()} checks disk states
+ * only. Every node of {@code engine/examples/three-nodes.json} can be promoted at once.
+ */
+class EngineRunnerQuorumSystemTest {
+
+    @TempDir
+    Path folder;
+
+    private EngineProcesses processes;
+
+    @BeforeEach
+    void prepare() {
+        processes = new EngineProcesses(folder.resolve("logs"));
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        processes.close();
+    }
+
+    @Test
+    void aNodeThatSeesNoneOfItsTwoPeersHasNoQuorumAndIsNotPromoted() {
+        EngineConfigFile config = EngineConfigFile.nodes(3, "res", "majority",
+                new Volume(0, 64 * 1024, Provisioning.THIN));
+        Path file = config.writeTo(folder);
+        for (EngineConfigFile.Node node : config.nodes()) {
+            processes.startReady(file, node);
+        }
+
+        Map<String, Boolean> quorum = new LinkedHashMap<>();
+        Map<String, String> promoteAnswers = new LinkedHashMap<>();
+        List<String> primaries = new ArrayList<>();
+        for (EngineConfigFile.Node node : config.nodes()) {
+            EngineAdmin admin = new EngineAdmin(node.admin());
+            JsonNode status = admin.status();
+            assertThat(status.get("peers")).allSatisfy(
+                    peer -> assertThat(peer.get("connection").asText()).isEqualTo("StandAlone"));
+            quorum.put(node.name(), status.get("quorum").asBoolean());
+            EngineAdmin.Answer promote = admin.post("/promote");
+            promoteAnswers.put(node.name(), promote.statusCode() + " " + promote.body());
+            if (admin.role().equals("Primary")) {
+                primaries.add(node.name());
+            }
+        }
+
+        assertThat(primaries).as("promoted without quorum; answers to POST /promote: %s", promoteAnswers)
+                .isEmpty();
+        assertThat(quorum).as("quorum majority, 3 diskful nodes, no connection: nobody has quorum")
+                .containsOnlyKeys("alpha", "bravo", "charlie").doesNotContainValue(true);
+        assertThat(promoteAnswers.values()).allSatisfy(answer -> assertThat(answer).startsWith("409").contains(
+                "quorum"));
+    }
+}
