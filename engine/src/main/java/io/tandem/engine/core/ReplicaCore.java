@@ -481,6 +481,11 @@ public final class ReplicaCore {
   }
 
   private String promotionRefusal() {
+    QuorumVerdict quorum = quorum();
+    if (!quorum.hasQuorum()) {
+      return "cannot promote " + settings.resource() + " on " + settings.nodeName() + " without quorum: "
+          + quorum.reason();
+    }
     for (VolumeCore volume : volumes.values()) {
       if (volume.diskState != DiskState.UpToDate) {
         return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": volume " + volume.number
@@ -570,6 +575,25 @@ public final class ReplicaCore {
 
   // ---------------------------------------------------------------- observation
 
+  /**
+   * Quorum as this node sees it: the diskful nodes of the resource vote, and today only this node
+   * itself is visible (connections to peers come with replication).
+   */
+  public QuorumVerdict quorum() {
+    boolean localDisk = false;
+    for (VolumeCore volume : volumes.values()) {
+      localDisk |= volume.diskful() && volume.diskState != DiskState.Failed;
+    }
+    boolean configuredDisk = volumes.values().stream().anyMatch(VolumeCore::diskful);
+    int voters = configuredDisk ? 1 : 0;
+    for (Peer peer : settings.peers()) {
+      if (peer.disk() == Peer.Disk.DISKFUL) {
+        voters++;
+      }
+    }
+    return settings.quorum().evaluate(voters, localDisk ? 1 : 0);
+  }
+
   public Role role() {
     return role;
   }
@@ -591,7 +615,7 @@ public final class ReplicaCore {
       }
       peers.add(new ReplicaStatus.PeerStatus(peer.name(), peer.nodeId(), ConnectionState.StandAlone, peerVolumes));
     }
-    return new ReplicaStatus(settings.resource(), settings.nodeName(), settings.nodeId(), role, true, volumeStates,
+    return new ReplicaStatus(settings.resource(), settings.nodeName(), settings.nodeId(), role, quorum(), volumeStates,
         peers);
   }
 

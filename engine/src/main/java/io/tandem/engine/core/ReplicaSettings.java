@@ -8,8 +8,13 @@ import java.util.List;
  * @param activityLogCapacity hot extents per volume (DRBD's {@code al-extents})
  */
 public record ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers,
-    int activityLogCapacity) {
+    int activityLogCapacity, QuorumPolicy quorum) {
   public ReplicaSettings {
     peers = List.copyOf(peers);
+  }
+
+  /** Settings with quorum off (a single node, tests). */
+  public ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers, int activityLogCapacity) {
+    this(resource, nodeName, nodeId, peers, activityLogCapacity, QuorumPolicy.OFF);
   }
 }

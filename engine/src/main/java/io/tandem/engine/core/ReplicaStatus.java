@@ -3,7 +3,7 @@ package io.tandem.engine.core;
 import java.util.List;
 
 /** A snapshot of one node's side of a resource, in DRBD's words (served by the admin API). */
-public record ReplicaStatus(String resource, String node, int nodeId, Role role, boolean quorum,
+public record ReplicaStatus(String resource, String node, int nodeId, Role role, QuorumVerdict quorum,
     List<Volume> volumes, List<PeerStatus> peers) {
 
   public ReplicaStatus {

@@ -142,6 +142,9 @@ final class VolumeCore {
     }
     List<PeerSlot> slots = new ArrayList<>(superblock.peerSlots());
     for (Peer peer : peers) {
+      if (peer.disk() == Peer.Disk.DISKLESS) {
+        continue; // a peer without data never resyncs from or to us: no bitmap to keep for it
+      }
       int slot = -1;
       for (int i = 0; i < slots.size(); i++) {
         if (slots.get(i).peerNodeId() == peer.nodeId()) {

@@ -119,7 +119,8 @@ final class AdminServer implements AutoCloseable {
     body.put("node", status.node());
     body.put("node_id", status.nodeId());
     body.put("role", status.role().name());
-    body.put("quorum", status.quorum());
+    body.put("quorum", status.quorum().hasQuorum());
+    body.put("quorum_reason", status.quorum().reason());
     List<Object> volumes = new ArrayList<>();
     for (ReplicaStatus.Volume volume : status.volumes()) {
       Map<String, Object> entry = new LinkedHashMap<>();

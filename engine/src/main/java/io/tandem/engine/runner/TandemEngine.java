@@ -4,6 +4,7 @@ import io.tandem.engine.core.Effect;
 import io.tandem.engine.core.Event;
 import io.tandem.engine.core.IoStatus;
 import io.tandem.engine.core.Peer;
+import io.tandem.engine.core.QuorumPolicy;
 import io.tandem.engine.core.Role;
 import io.tandem.engine.core.ReplicaSettings;
 import io.tandem.engine.core.ReplicaStatus;
@@ -77,7 +78,7 @@ public final class TandemEngine implements Callable<Integer> {
     List<Peer> peers = new ArrayList<>();
     for (EngineConfig.Node other : resource.nodes()) {
       if (other != node) {
-        peers.add(new Peer(other.name(), other.nodeId()));
+        peers.add(new Peer(other.name(), other.nodeId(), other.diskless() ? Peer.Disk.DISKLESS : Peer.Disk.DISKFUL));
       }
     }
     List<VolumeSetup> setups = new ArrayList<>();
@@ -91,7 +92,7 @@ public final class TandemEngine implements Callable<Integer> {
       return EXIT_STORAGE;
     }
     ReplicaSettings settings = new ReplicaSettings(resource.resource(), node.name(), node.nodeId(), peers,
-        resource.activityLogExtents());
+        resource.activityLogExtents(), QuorumPolicy.parse(resource.quorum()));
     ReplicaRuntime runtime = new ReplicaRuntime(settings, setups, storages, ioThreads,
         ReplicaRuntime.InvariantChecks.AFTER_EVERY_EVENT);
     ReplicaStatus attached;

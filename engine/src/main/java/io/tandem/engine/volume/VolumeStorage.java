@@ -87,11 +87,13 @@ public final class VolumeStorage implements Closeable {
    * completely, and a crash before that leaves the temporary file as proof that it was not.
    */
   private static void create(FileSystem fileSystem, VolumeFileNames names, Creation creation) throws IOException {
-    int slots = Math.max(1, creation.peers().size());
     List<PeerSlot> peerSlots = new ArrayList<>();
     for (Peer peer : creation.peers()) {
-      peerSlots.add(new PeerSlot(peer.nodeId(), 0, Set.of()));
+      if (peer.disk() == Peer.Disk.DISKFUL) {
+        peerSlots.add(new PeerSlot(peer.nodeId(), 0, Set.of()));
+      }
     }
+    int slots = Math.max(1, peerSlots.size());
     while (peerSlots.size() < slots) {
       peerSlots.add(PeerSlot.unassigned());
     }

@@ -206,6 +206,23 @@ class ReplicaCoreTest {
   }
 
   @Test
+  void withoutQuorumPromotionIsRefusedWithTheCount() {
+    Superblock superblock = Superblock.initial(64 * MIB, 0, 2, 8, 0x42).withFlags(
+        EnumSet.of(SuperblockFlag.CONSISTENT, SuperblockFlag.WAS_UP_TO_DATE));
+    core = new ReplicaCore(new ReplicaSettings("r", "alpha", 0, List.of(new Peer("bravo", 1), new Peer("charlie", 2),
+        new Peer("witness", 3, Peer.Disk.DISKLESS)), 2, QuorumPolicy.MAJORITY),
+        List.of(VolumeSetup.diskful(0, Provisioning.THIN, new VolumeImage(superblock,
+            Bitmap.empty(superblock.layout()), new TreeSet<>(), 0))));
+    effects.addAll(core.start());
+    handle(Event.IoCompleted.ok(take(Effect.MetadataIo.class).ioId()));
+    assertThat(core.status().quorum().hasQuorum()).isFalse();
+    handle(new Event.ClientAttach(1, Event.Access.READ_WRITE));
+    Effect.RequestCompleted refused = take(Effect.RequestCompleted.class);
+    assertThat(refused.status()).isEqualTo(IoStatus.REFUSED);
+    assertThat(refused.message()).contains("without quorum: 1 of 3 nodes visible, need 2");
+  }
+
+  @Test
   void anOutdatedDiskRefusesPromotionWithTheReason() {
     startCore(EnumSet.of(SuperblockFlag.CONSISTENT), List.of());
     handle(new Event.RoleRequest(1, Role.Primary));
