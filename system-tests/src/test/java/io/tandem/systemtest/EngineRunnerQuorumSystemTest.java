@@ -20,11 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * majority} and three diskful nodes, a node that sees none of its peers has no quorum, says so in
  * {@code GET /status}, and refuses promotion with the reason ("1 of 3 nodes visible, need 2") — so
  * three nodes started side by side never become three Primaries.
- *
- * <p>Fails today: the runner reads {@code quorum} from the config but never hands it to the core
- * ({@code TandemEngine} builds {@code ReplicaSettings} without it), {@code ReplicaCore.status()}
- * reports {@code quorum: true} unconditionally, and {@code promotionRefusal()} checks disk states
- * only. Every node of {@code engine/examples/three-nodes.json} can be promoted at once.
  */
 class EngineRunnerQuorumSystemTest {
 
