@@ -11,10 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The configs in {@code engine/examples/} work as they are: copied unchanged into an empty folder,
@@ -23,24 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * this machine. Replication is not there yet: the three nodes run side by side, each seeing its
  * peers StandAlone.
  */
-class EngineExamplesSystemTest {
+class EngineExamplesSystemTest extends EngineRunnerTest {
     private static final Path EXAMPLES = Path.of(System.getProperty("tandem.engine.examples", "missing"));
     private static final long EXAMPLE_SIZE_BYTES = 1L << 30;
-
-    @TempDir
-    Path folder;
-
-    private EngineProcesses processes;
-
-    @BeforeEach
-    void prepare() {
-        processes = new EngineProcesses(folder.resolve("logs"));
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        processes.close();
-    }
 
     /** Copies the example unchanged and returns its nodes, skipping the test if one of their ports is taken. */
     private Path copyExample(String name) throws IOException {

@@ -20,10 +20,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 in the middle of a write stream loses no acknowledged-and-flushed write
@@ -42,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The seed is printed; {@code -Dseed=N} replays its choices (the kill still lands wherever the
  * process happens to be, so a replay repeats the workload, not the exact interleaving).
  */
-class EngineRunnerCrashSystemTest {
+class EngineRunnerCrashSystemTest extends EngineRunnerTest {
     private static final int BLOCK = 4096;
     private static final long VOLUME_KIB = 512 * 1024; // 128 extents of 4 MiB
     private static final int ACTIVITY_LOG_EXTENTS = 67; // the smallest the runner accepts
@@ -50,25 +48,15 @@ class EngineRunnerCrashSystemTest {
     private static final int MAX_IN_FLIGHT = 32;
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
 
-    @TempDir
-    Path folder;
-
-    private EngineProcesses processes;
     private EngineConfigFile config;
     private Path configFile;
 
     @BeforeEach
     void prepare() {
-        processes = new EngineProcesses(folder.resolve("logs"));
         // bravo is never started: a peer that never connects, so every write stays out of sync for it
         config = EngineConfigFile.nodes(2, "res", "off", new Volume(0, VOLUME_KIB, Provisioning.THIN))
                 .withActivityLogExtents(ACTIVITY_LOG_EXTENTS);
         configFile = config.writeTo(folder);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        processes.close();
     }
 
     @Test

@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,25 +23,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * a client wrote reads back through the export and is in the data file once flushed; a discard on a
  * thin volume gives the space back. Each test is skipped when its tool is not installed.
  */
-class EngineRunnerNbdClientsSystemTest {
+class EngineRunnerNbdClientsSystemTest extends EngineRunnerTest {
     private static final long MIB = 1 << 20;
     private static final long VOLUME_KIB = 256 * 1024;
 
-    @TempDir
-    Path folder;
-
-    private EngineProcesses processes;
     private EngineConfigFile config;
-
-    @BeforeEach
-    void prepare() {
-        processes = new EngineProcesses(folder.resolve("logs"));
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        processes.close();
-    }
 
     private void startRunner(Volume... volumes) {
         config = EngineConfigFile.oneNode("res", volumes);

@@ -10,10 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Quorum as the runner's config asks for it (REPLICATION.md "Quorum"): with {@code quorum
@@ -21,22 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code GET /status}, and refuses promotion with the reason ("1 of 3 nodes visible, need 2") — so
  * three nodes started side by side never become three Primaries.
  */
-class EngineRunnerQuorumSystemTest {
-
-    @TempDir
-    Path folder;
-
-    private EngineProcesses processes;
-
-    @BeforeEach
-    void prepare() {
-        processes = new EngineProcesses(folder.resolve("logs"));
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        processes.close();
-    }
+class EngineRunnerQuorumSystemTest extends EngineRunnerTest {
 
     @Test
     void aNodeThatSeesNoneOfItsTwoPeersHasNoQuorumAndIsNotPromoted() {

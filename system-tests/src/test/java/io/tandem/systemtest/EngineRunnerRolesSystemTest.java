@@ -14,10 +14,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Roles through the runner's admin API (REPLICATION.md "Roles and access"): a node starts
@@ -25,27 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
  * refuses to demote and says why; the last client leaving demotes it; explicit promote and demote
  * work without clients. The API answers unknown paths and wrong methods with JSON errors.
  */
-class EngineRunnerRolesSystemTest {
+class EngineRunnerRolesSystemTest extends EngineRunnerTest {
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
 
-    @TempDir
-    Path folder;
-
-    private EngineProcesses processes;
     private EngineConfigFile config;
     private EngineAdmin admin;
 
     @BeforeEach
     void start() {
-        processes = new EngineProcesses(folder.resolve("logs"));
         config = EngineConfigFile.oneNode("res", new Volume(0, 64 * 1024, Provisioning.THIN));
         processes.startReady(config.writeTo(folder), config.onlyNode());
         admin = new EngineAdmin(config.onlyNode().admin());
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        processes.close();
     }
 
     private static ConditionFactory within(int seconds) {

@@ -13,17 +13,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The runner refuses to start, with the documented exit code and a message saying what is wrong
  * and where: exit 3 for damaged metadata (REPLICATION.md "On disk": a corrupt activity log in the
  * middle refuses attach with a clear error), exit 2 for a config it cannot use.
  */
-class EngineRunnerStartupSystemTest {
+class EngineRunnerStartupSystemTest extends EngineRunnerTest {
     private static final int EXIT_CONFIG = 2;
     private static final int EXIT_STORAGE = 3;
     private static final int BLOCK = 4096;
@@ -33,23 +31,13 @@ class EngineRunnerStartupSystemTest {
     private static final int TRANSACTION_MAGIC = 0x54414c54; // "TALT"
     private static final int TRANSACTION_SEQUENCE_OFFSET = 8;
 
-    @TempDir
-    Path folder;
-
-    private EngineProcesses processes;
     private EngineConfigFile config;
     private Path configFile;
 
     @BeforeEach
     void prepare() {
-        processes = new EngineProcesses(folder.resolve("logs"));
         config = EngineConfigFile.oneNode("res", new Volume(0, 64 * 1024, Provisioning.THIN));
         configFile = config.writeTo(folder);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        processes.close();
     }
 
     private Path metadataFile() {
