@@ -10,6 +10,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -41,10 +45,28 @@ final class NbdConnection implements Runnable {
     this.clientAddress = clientAddress;
   }
 
+  /** Closes connections whose handshake takes too long; one daemon thread for all servers. */
+  private static final ScheduledExecutorService HANDSHAKE_WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+      runnable -> {
+        Thread thread = new Thread(runnable, "nbd-handshake-watchdog");
+        thread.setDaemon(true);
+        return thread;
+      });
+
   @Override
   public void run() {
     try {
-      Attached attached = negotiate();
+      ScheduledFuture<?> watchdog = HANDSHAKE_WATCHDOG.schedule(() -> {
+        LOGGER.log(Level.WARNING, () -> "NBD client " + clientAddress + " did not finish the handshake within "
+            + limits.handshakeTimeout().toSeconds() + " s; closing the connection");
+        close();
+      }, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      Attached attached;
+      try {
+        attached = negotiate();
+      } finally {
+        watchdog.cancel(false);
+      }
       if (attached != null) {
         transmit(attached);
       }

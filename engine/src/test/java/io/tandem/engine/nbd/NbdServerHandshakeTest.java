@@ -34,6 +34,33 @@ class NbdServerHandshakeTest {
   }
 
   @Test
+  void aClientThatSaysNothingIsDisconnectedAfterTheHandshakeTimeout() throws IOException {
+    NbdServer impatient = new NbdServer(new MemoryExports().add(volume),
+        new NbdConnectionLimits(8, 1 << 20, java.time.Duration.ofMillis(200)));
+    impatient.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    try (RawNbdClient client = RawNbdClient.connect(impatient.boundAddress())) {
+      client.expectClosed();
+    } finally {
+      impatient.close();
+    }
+    assertThat(volume.attaches()).isZero();
+  }
+
+  @Test
+  void aClientThatFinishesTheHandshakeKeepsItsConnectionPastTheTimeout() throws Exception {
+    NbdServer impatient = new NbdServer(new MemoryExports().add(volume),
+        new NbdConnectionLimits(8, 1 << 20, java.time.Duration.ofMillis(200)));
+    impatient.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    try (RawNbdClient client = RawNbdClient.attach(impatient.boundAddress(), "r0/0")) {
+      Thread.sleep(400); // the only way to show that nothing happens: outlive the timeout
+      client.request(0, NbdProtocol.COMMAND_FLUSH, 7, 0, 0);
+      client.expect(7, NbdError.NONE);
+    } finally {
+      impatient.close();
+    }
+  }
+
+  @Test
   void goSendsTheRequestedInformationThenAcknowledgesAndAttaches() throws IOException {
     try (RawNbdClient client = RawNbdClient.connect(server.boundAddress())) {
       client.clientFlags(3);
