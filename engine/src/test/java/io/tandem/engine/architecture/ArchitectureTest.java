@@ -35,6 +35,7 @@ class ArchitectureTest {
       "io.tandem.engine.bitmap..",
       "io.tandem.engine.activitylog..",
       "io.tandem.engine.core..",
+      "io.tandem.engine.wire..",
   };
 
   @ArchTest
