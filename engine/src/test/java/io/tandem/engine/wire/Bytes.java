@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
-/** Golden bytes for the tests, written by hand from the byte tables in package-info.java: hex with spaces, and ASCII text. */
+/**
+ * Golden bytes for the tests, written by hand from the byte tables in package-info.java: hex with
+ * spaces, and ASCII text.
+ */
 final class Bytes {
 
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -8,6 +8,7 @@ import io.tandem.engine.wire.HandshakeOutcome.Failed;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
@@ -225,7 +226,10 @@ class PeerHandshakeTest {
   @Test
   void garbageFromThePeerIsADecoderErrorBeforeTheHandshakeSeesIt() {
     WireDecoder decoder = new WireDecoder();
-    WireDecoded decoded = decoder.decode(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+    byte[] http = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    WireDecoded decoded = decoder.decode(ByteBuffer.wrap(http));
+
     assertThat(decoded.kind()).isEqualTo(WireDecoded.Kind.ERROR);
     assertThat(decoded.error()).startsWith("bad magic");
   }
@@ -245,8 +249,8 @@ class PeerHandshakeTest {
   static final class Link {
     final Deque<WireFrame> toB = new ArrayDeque<>();
     final Deque<WireFrame> toA = new ArrayDeque<>();
-    final List<WireFrame> sentByA = new java.util.ArrayList<>();
-    final List<WireFrame> sentByB = new java.util.ArrayList<>();
+    final List<WireFrame> sentByA = new ArrayList<>();
+    final List<WireFrame> sentByB = new ArrayList<>();
     private final WireDecoder decoderA = new WireDecoder();
     private final WireDecoder decoderB = new WireDecoder();
 
@@ -266,7 +270,7 @@ class PeerHandshakeTest {
     }
 
     List<WireFrame> all() {
-      List<WireFrame> all = new java.util.ArrayList<>(sentByA);
+      List<WireFrame> all = new ArrayList<>(sentByA);
       all.addAll(sentByB);
       return all;
     }

@@ -3,6 +3,7 @@ package io.tandem.engine.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -75,7 +76,7 @@ class WireCodecPropertiesTest {
   Arbitrary<List<WireFrame>> handshakeFrames() {
     Arbitrary<byte[]> nonces = Arbitraries.bytes().array(byte[].class).ofSize(WireProtocol.NONCE_BYTES);
     Arbitrary<String> names = Arbitraries.strings().ofMinLength(1).ofMaxLength(60)
-        .filter(name -> name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255);
+        .filter(name -> name.getBytes(StandardCharsets.UTF_8).length <= 255);
     Arbitrary<Integer> nodes = Arbitraries.integers().between(0, WireProtocol.MAX_NODE_ID);
     Arbitrary<Hello> hellos = Combinators.combine(names, nodes, nodes,
             Arbitraries.integers().between(1, 0xffff), Arbitraries.integers().between(0, 0xffff),
