@@ -36,6 +36,7 @@ class ArchitectureTest {
       "io.tandem.engine.activitylog..",
       "io.tandem.engine.core..",
       "io.tandem.engine.generation..",
+      "io.tandem.engine.wire..",
   };
 
   @ArchTest

@@ -1,0 +1,13 @@
+package io.tandem.engine.wire;
+
+/**
+ * A message between two engines: the body of one frame. Each kind encodes its own body; the
+ * decoder dispatches on the frame's type to the kind's {@code decode(ByteBuffer)}.
+ */
+public sealed interface WireMessage permits Hello, Authenticate, Welcome, Refused, Ping, Pong {
+
+  MessageType type();
+
+  /** The body bytes, big-endian, as laid out in {@code package-info.java}. */
+  byte[] encodeBody();
+}
