@@ -38,6 +38,7 @@ import java.util.function.UnaryOperator;
 public final class ReplicaCore {
 
   private final ReplicaSettings settings;
+  private final UuidSource uuids;
   private final Map<Integer, VolumeCore> volumes = new TreeMap<>();
   private final Map<Integer, VolumeImage> images = new HashMap<>();
   private final Map<Long, PendingIo> pendingIo = new HashMap<>();
@@ -78,7 +79,14 @@ public final class ReplicaCore {
   }
 
   public ReplicaCore(ReplicaSettings settings, List<VolumeSetup> setups) {
+    this(settings, setups, () -> {
+      throw new IllegalStateException("this core was built without a UUID source and cannot start a generation");
+    });
+  }
+
+  public ReplicaCore(ReplicaSettings settings, List<VolumeSetup> setups, UuidSource uuids) {
     this.settings = settings;
+    this.uuids = uuids;
     for (VolumeSetup setup : setups) {
       if (volumes.put(setup.number(), new VolumeCore(setup)) != null) {
         throw new IllegalArgumentException("volume " + setup.number() + " is given twice");
@@ -236,6 +244,13 @@ public final class ReplicaCore {
     if (volume.activityLog == null || volume.diskState == DiskState.Failed) {
       return;
     }
+    if (volume.newGenerationOnFirstWrite && !volume.pending.isEmpty()) {
+      startNewGeneration(volume);
+    }
+    if (volume.generationChangeInFlight) {
+      pumpMetadata(volume);
+      return;
+    }
     for (VolumeCore.PendingWrite write : volume.issuable()) {
       volume.markOutOfSync(write, missingSlots(volume));
       long ioId = issue(new WriteIo(volume, write));
@@ -245,6 +260,32 @@ public final class ReplicaCore {
           request.flags().contains(RequestFlag.FUA) ? Durability.FORCED : Durability.CACHED));
     }
     pumpMetadata(volume);
+  }
+
+  /**
+   * The first write after the node became Primary without every peer connected starts a new data
+   * generation, durable before the write goes out: a peer that missed writes can then never be
+   * mistaken for being in sync, also for replicas created already in sync ("day 0",
+   * DRBD-REFERENCE.md §4.1).
+   */
+  private void startNewGeneration(VolumeCore volume) {
+    volume.newGenerationOnFirstWrite = false;
+    volume.generationChangeInFlight = true;
+    long next = freshUuid(volume.superblock.currentUuid());
+    changeSuperblock(volume, superblock -> superblock.withNewGeneration(next), Effect.DataSync.NONE,
+        VolumeCore.LogCleanup.KEEP, () -> {
+          volume.generationChangeInFlight = false;
+          advance(volume);
+        });
+  }
+
+  private long freshUuid(long previous) {
+    while (true) {
+      long uuid = uuids.next() & ~1L;
+      if (uuid != 0 && uuid != Superblock.JUST_CREATED_UUID && uuid != (previous & ~1L)) {
+        return uuid;
+      }
+    }
   }
 
   private static DataOperation dataOperation(VolumeCore volume, Event.ClientRequest request) {
@@ -558,6 +599,12 @@ public final class ReplicaCore {
     if (failure == null) {
       role = change.target;
       autoPromoted = change.target == Role.Primary && change.automatic;
+      if (change.target == Role.Primary && !settings.peers().isEmpty()) {
+        // no peer is connected yet (replication comes next), so every promotion counts
+        for (VolumeCore volume : volumes.values()) {
+          volume.newGenerationOnFirstWrite = volume.diskful();
+        }
+      }
     }
     for (long requestId : change.requests) {
       if (failure == null) {
@@ -602,7 +649,8 @@ public final class ReplicaCore {
     List<ReplicaStatus.Volume> volumeStates = new ArrayList<>();
     for (VolumeCore volume : volumes.values()) {
       volumeStates.add(new ReplicaStatus.Volume(volume.number, volume.diskState, volume.sizeBytes / 1024,
-          volume.activityLog == null ? 0 : volume.activityLog.hotCount()));
+          volume.activityLog == null ? 0 : volume.activityLog.hotCount(),
+          volume.superblock == null ? 0 : volume.superblock.currentUuid()));
     }
     List<ReplicaStatus.PeerStatus> peers = new ArrayList<>();
     for (Peer peer : settings.peers()) {

@@ -11,8 +11,12 @@ public record ReplicaStatus(String resource, String node, int nodeId, Role role,
     peers = List.copyOf(peers);
   }
 
-  /** One local volume. */
-  public record Volume(int number, DiskState diskState, long sizeKib, int activityLogHotExtents) {}
+  /**
+   * One local volume.
+   *
+   * @param currentUuid the data generation (0 for a diskless volume)
+   */
+  public record Volume(int number, DiskState diskState, long sizeKib, int activityLogHotExtents, long currentUuid) {}
 
   /** One peer and our volumes as seen towards it. */
   public record PeerStatus(String name, int nodeId, ConnectionState connection, List<PeerVolume> volumes) {

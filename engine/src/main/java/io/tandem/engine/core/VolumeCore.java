@@ -90,6 +90,13 @@ final class VolumeCore {
   final Deque<SuperblockChange> superblockChanges = new ArrayDeque<>();
   boolean metadataInFlight;
   String failure;
+  /**
+   * The next write starts a new data generation first: set when the node becomes Primary while a
+   * peer is not connected (DRBD-REFERENCE.md §4.1: on the first write, not at the event).
+   */
+  boolean newGenerationOnFirstWrite;
+  /** The superblock with the new generation is being written; no write goes out until it is durable. */
+  boolean generationChangeInFlight;
 
   VolumeCore(VolumeSetup setup) {
     this.number = setup.number();

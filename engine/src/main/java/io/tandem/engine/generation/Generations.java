@@ -17,7 +17,7 @@ public record Generations(long current, Map<Integer, Long> bitmapUuids, List<Lon
    * The current UUID of a replica that was created and never synced nor written ("just created",
    * DRBD's {@code UUID_JUST_CREATED}).
    */
-  public static final long JUST_CREATED = 4;
+  public static final long JUST_CREATED = io.tandem.engine.metadata.Superblock.JUST_CREATED_UUID;
 
   public Generations {
     bitmapUuids = Map.copyOf(bitmapUuids);

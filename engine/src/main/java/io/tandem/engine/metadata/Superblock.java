@@ -26,6 +26,12 @@ public record Superblock(
 
   public static final int HISTORY_UUIDS = 8;
 
+  /**
+   * The current UUID of a replica created empty and never synced nor written (DRBD's
+   * {@code UUID_JUST_CREATED}); never chosen as a real generation.
+   */
+  public static final long JUST_CREATED_UUID = 4;
+
   public Superblock {
     if (sequence < 0) {
       throw new IllegalArgumentException("sequence " + sequence + " is negative");
@@ -70,6 +76,28 @@ public record Superblock(
   public Superblock withCurrentUuid(long newCurrentUuid) {
     return new Superblock(sequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, newCurrentUuid,
         bitmapUuid, historyUuids, peerSlots);
+  }
+
+  /**
+   * Starts a new data generation (DRBD-REFERENCE.md §4.1): the current UUID becomes the bitmap UUID
+   * of every assigned peer slot that tracked nothing yet (those peers will need what is written
+   * from now on), a slot's replaced bitmap UUID would go to the history — here only empty slots
+   * change, so the old current UUID itself is pushed to the history — and {@code newCurrentUuid}
+   * becomes current.
+   */
+  public Superblock withNewGeneration(long newCurrentUuid) {
+    List<PeerSlot> slots = new java.util.ArrayList<>();
+    for (PeerSlot slot : peerSlots) {
+      boolean startsTracking = slot.peerNodeId() != PeerSlot.UNASSIGNED && slot.bitmapUuid() == 0;
+      slots.add(startsTracking ? new PeerSlot(slot.peerNodeId(), currentUuid, slot.flags()) : slot);
+    }
+    List<Long> history = new java.util.ArrayList<>(historyUuids);
+    if (!history.contains(currentUuid)) {
+      history.add(0, currentUuid);
+      history.remove(history.size() - 1);
+    }
+    return new Superblock(sequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, newCurrentUuid, bitmapUuid,
+        history, slots);
   }
 
   public boolean sameGeometryAs(Superblock other) {

@@ -128,6 +128,7 @@ final class AdminServer implements AutoCloseable {
       entry.put("disk_state", volume.diskState().name());
       entry.put("size_kib", volume.sizeKib());
       entry.put("al_hot_extents", volume.activityLogHotExtents());
+      entry.put("current_uuid", String.format("%016X", volume.currentUuid()));
       volumes.add(entry);
     }
     body.put("volumes", volumes);

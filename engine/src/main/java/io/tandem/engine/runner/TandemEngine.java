@@ -9,6 +9,7 @@ import io.tandem.engine.core.Role;
 import io.tandem.engine.core.ReplicaSettings;
 import io.tandem.engine.core.ReplicaStatus;
 import io.tandem.engine.core.VolumeSetup;
+import io.tandem.engine.metadata.Superblock;
 import io.tandem.engine.nbd.NbdServer;
 import io.tandem.engine.runtime.ReplicaNbdExports;
 import io.tandem.engine.runtime.ReplicaRuntime;
@@ -19,7 +20,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -168,7 +172,6 @@ public final class TandemEngine implements Callable<Integer> {
       Files.createDirectories(node.dataDirectory());
     }
     ChannelFileSystem fileSystem = new ChannelFileSystem();
-    SecureRandom random = new SecureRandom();
     for (EngineConfig.Volume volume : resource.volumes()) {
       sizes.put(volume.number(), volume.sizeBytes());
       if (node.diskless()) {
@@ -178,9 +181,28 @@ public final class TandemEngine implements Callable<Integer> {
       VolumeFileNames names = VolumeFileNames.in(node.dataDirectory().toString(), resource.resource(),
           volume.number());
       VolumeStorage storage = VolumeStorage.openOrCreate(fileSystem, names, new VolumeStorage.Creation(
-          volume.sizeBytes(), node.nodeId(), peers, volume.provisioning(), random.nextLong() | 1));
+          volume.sizeBytes(), node.nodeId(), peers, volume.provisioning(), dayZeroUuid(resource, volume.number())));
       storages.put(volume.number(), storage);
       setups.add(VolumeSetup.diskful(volume.number(), volume.provisioning(), storage.image()));
+    }
+  }
+
+  /**
+   * The generation every replica of a new volume starts with ("day 0"): the same on every node,
+   * derived from the resource, the volume and the secret, so replicas created empty are recognised
+   * as in sync without a full initial sync, while replicas of unrelated resources never share one.
+   * The first write after a promotion starts a new generation, so an empty replica created later
+   * is never mistaken for an up-to-date one (DRBD-REFERENCE.md §4.1).
+   */
+  static long dayZeroUuid(EngineConfig resource, int volume) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      byte[] digest = sha256.digest(("tandem-day0\0" + resource.resource() + "\0" + volume + "\0" + resource.secret())
+          .getBytes(StandardCharsets.UTF_8));
+      long uuid = ByteBuffer.wrap(digest).getLong() & ~1L;
+      return uuid == 0 || uuid == Superblock.JUST_CREATED_UUID ? 0x100 : uuid;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }
   }
 

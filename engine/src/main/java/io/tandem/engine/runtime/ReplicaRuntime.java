@@ -10,6 +10,7 @@ import io.tandem.engine.core.ReplicaSettings;
 import io.tandem.engine.volume.VolumeStorage;
 import java.io.Closeable;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,8 @@ public final class ReplicaRuntime implements Closeable {
    */
   public ReplicaRuntime(ReplicaSettings settings, List<VolumeSetup> volumes, Map<Integer, VolumeStorage> storages,
       int ioThreads, InvariantChecks invariantChecks) {
-    this.core = new ReplicaCore(settings, volumes);
+    SecureRandom random = new SecureRandom();
+    this.core = new ReplicaCore(settings, volumes, random::nextLong);
     this.storages = new TreeMap<>(storages);
     this.checkInvariants = invariantChecks == InvariantChecks.AFTER_EVERY_EVENT;
     AtomicInteger threadNumber = new AtomicInteger();

@@ -144,7 +144,7 @@ final class SingleNodeSimulation {
       throw new AssertionError("open failed: " + e.getMessage(), e);
     }
     core = new ReplicaCore(new ReplicaSettings("sim", "node0", 0, peers, capacity),
-        List.of(VolumeSetup.diskful(0, Provisioning.THIN, storage.image())));
+        List.of(VolumeSetup.diskful(0, Provisioning.THIN, storage.image())), random::nextLong);
     writerAttached = false;
     attachInFlight = false;
     inFlight = 0;

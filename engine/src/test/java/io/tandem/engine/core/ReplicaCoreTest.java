@@ -22,6 +22,7 @@ class ReplicaCoreTest {
   private static final long MIB = 1 << 20;
 
   private ReplicaCore core;
+  private long nextUuid = 0x7000;
   private final List<Effect> effects = new ArrayList<>();
 
   private void startCore(Set<SuperblockFlag> flags, List<Peer> peers, long... replayed) {
@@ -41,7 +42,7 @@ class ReplicaCoreTest {
     }
     VolumeImage image = new VolumeImage(superblock, Bitmap.empty(superblock.layout()), extents, 5);
     core = new ReplicaCore(new ReplicaSettings("r", "alpha", 0, peers, 2),
-        List.of(VolumeSetup.diskful(0, Provisioning.THIN, image)));
+        List.of(VolumeSetup.diskful(0, Provisioning.THIN, image)), () -> nextUuid++);
     effects.addAll(core.start());
     Effect.MetadataIo attach = (Effect.MetadataIo) single();
     assertThat(attach.transaction().type()).isEqualTo(TransactionType.SNAPSHOT);
@@ -71,6 +72,19 @@ class ReplicaCoreTest {
       }
     }
     throw new AssertionError("no " + type.getSimpleName() + " among " + effects);
+  }
+
+  /**
+   * The next activity-log transaction; a new generation's superblock write that comes first (the
+   * first write after a promotion with a peer away) is completed on the way.
+   */
+  private Effect.MetadataIo takeTransaction() {
+    Effect.MetadataIo io = take(Effect.MetadataIo.class);
+    if (io.transaction() == null && io.superblock() != null) {
+      handle(Event.IoCompleted.ok(io.ioId()));
+      io = take(Effect.MetadataIo.class);
+    }
+    return io;
   }
 
   private void promote() {
@@ -137,7 +151,7 @@ class ReplicaCoreTest {
     promote();
     for (int extent = 0; extent < 3; extent++) {
       write(extent + 1, extent * 4 * MIB, 4096);
-      Effect.MetadataIo transaction = take(Effect.MetadataIo.class);
+      Effect.MetadataIo transaction = takeTransaction();
       if (extent == 2) {
         // capacity 2: extent 0 leaves the log
         assertThat(transaction.dataSync()).isEqualTo(Effect.DataSync.FIRST);
@@ -189,7 +203,7 @@ class ReplicaCoreTest {
     handle(Event.IoCompleted.ok(take(Effect.MetadataIo.class).ioId()));
     take(Effect.RequestCompleted.class);
     write(1, 0, 4096);
-    handle(Event.IoCompleted.ok(take(Effect.MetadataIo.class).ioId()));
+    handle(Event.IoCompleted.ok(takeTransaction().ioId()));
     handle(Event.IoCompleted.ok(take(Effect.DataIo.class).ioId()));
     take(Effect.RequestCompleted.class);
     assertThat(core.status().volumes().get(0).activityLogHotExtents()).isEqualTo(1);
@@ -220,6 +234,28 @@ class ReplicaCoreTest {
     Effect.RequestCompleted refused = take(Effect.RequestCompleted.class);
     assertThat(refused.status()).isEqualTo(IoStatus.REFUSED);
     assertThat(refused.message()).contains("without quorum: 1 of 3 nodes visible, need 2");
+  }
+
+  @Test
+  void theFirstWriteAfterAPromotionWithAPeerAwayStartsANewGenerationFirst() {
+    startCore(EnumSet.of(SuperblockFlag.CONSISTENT, SuperblockFlag.WAS_UP_TO_DATE), List.of(new Peer("bravo", 1)));
+    promote();
+    long dayZero = core.status().volumes().get(0).currentUuid();
+    write(1, 0, 4096);
+    Effect.MetadataIo generation = take(Effect.MetadataIo.class);
+    assertThat(generation.transaction()).isNull();
+    assertThat(generation.superblock().currentUuid()).isEqualTo(0x7000).isNotEqualTo(dayZero);
+    assertThat(generation.superblock().peerSlots().get(0).bitmapUuid())
+        .as("the absent peer's bitmap now tracks from the old generation").isEqualTo(dayZero);
+    assertThat(generation.superblock().historyUuids().get(0)).isEqualTo(dayZero);
+    assertThat(effects).as("no data I/O before the new generation is durable").isEmpty();
+    handle(Event.IoCompleted.ok(generation.ioId()));
+    handle(Event.IoCompleted.ok(take(Effect.MetadataIo.class).ioId()));
+    handle(Event.IoCompleted.ok(take(Effect.DataIo.class).ioId()));
+    assertThat(take(Effect.RequestCompleted.class).status()).isEqualTo(IoStatus.OK);
+    write(2, 8192, 4096);
+    assertThat(take(Effect.DataIo.class).offset()).as("only the first write waits").isEqualTo(8192);
+    assertThat(core.status().volumes().get(0).currentUuid()).isEqualTo(0x7000);
   }
 
   @Test
