@@ -42,7 +42,8 @@ import java.util.SortedSet;
  * <p>Checked after every event: the core's invariants; every read returns the last write completed
  * before it or one overlapping it. After every crash: the files reopen; every sector holds its
  * newest durable write or a later one; the activity log names every extent with a write not yet
- * made durable; every block ever written is out of sync for every (never connected) peer. Any
+ * made durable; every block ever written is out of sync for every (never connected) peer. And no
+ * write completes in the generation the node had when it was promoted with its peers away. Any
  * failure names the seed, and {@code -Dseed=N} replays it exactly.
  */
 final class SingleNodeSimulation {
@@ -76,6 +77,9 @@ final class SingleNodeSimulation {
   private final int steps;
   private int crashes;
   private int completedWrites;
+  private Role lastRole = Role.Secondary;
+  /** The generation the node had when it last became Primary; its first write must leave it. */
+  private long generationAtPromotion;
 
   private record Scheduled(long at, long order, Runnable action) implements Comparable<Scheduled> {
     @Override
@@ -148,6 +152,7 @@ final class SingleNodeSimulation {
     writerAttached = false;
     attachInFlight = false;
     inFlight = 0;
+    lastRole = Role.Secondary;
     perform(core.start());
     drainUntil(() -> core.status().volumes().get(0).diskState() != DiskState.Attaching);
     DiskState state = core.status().volumes().get(0).diskState();
@@ -300,6 +305,11 @@ final class SingleNodeSimulation {
     }
     if (ok && op.kind().modifies()) {
       completedWrites++;
+      long generation = core.status().volumes().get(0).currentUuid();
+      if (!peers.isEmpty() && generation == generationAtPromotion) {
+        throw new AssertionError("a write completed in generation " + Long.toHexString(generation)
+            + ", the one the node had when it was promoted with its peers away");
+      }
     }
     if (ok && op.kind() == RequestKind.FLUSH) {
       model.flushed(op.issuedAt());
@@ -321,6 +331,11 @@ final class SingleNodeSimulation {
 
   private void perform(List<Effect> effects) {
     core.checkInvariants();
+    Role role = core.role();
+    if (role == Role.Primary && lastRole == Role.Secondary) {
+      generationAtPromotion = core.status().volumes().get(0).currentUuid();
+    }
+    lastRole = role;
     for (Effect effect : effects) {
       if (effect instanceof Effect.RequestCompleted completed) {
         onCompleted(completed);
