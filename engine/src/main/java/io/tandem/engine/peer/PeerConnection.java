@@ -58,6 +58,7 @@ final class PeerConnection implements Runnable {
   private volatile long lastFrameNanos;
   private volatile long lastPingNanos;
   private volatile String abortReason;
+  private volatile boolean abortWarns;
   private long pingSequence;
 
   private PeerConnection(PeerLinks owner, SocketChannel channel, Peer peer, boolean dialled, long nowNanos) {
@@ -97,14 +98,14 @@ final class PeerConnection implements Runnable {
       warn = false;
     } catch (LinkFailure e) {
       reason = abortReason != null ? abortReason : e.getMessage();
-      warn = abortReason == null && e.warn;
+      warn = abortReason != null ? abortWarns : e.warn;
     } catch (ConnectException e) {
       // a peer that is down is the normal case of a redial, and the state says Connecting
       reason = abortReason != null ? abortReason : e.toString();
-      warn = false;
+      warn = abortReason != null && abortWarns;
     } catch (IOException | RuntimeException e) {
       reason = abortReason != null ? abortReason : e.toString();
-      warn = abortReason == null && !established;
+      warn = abortReason != null ? abortWarns : !established;
     }
     closeChannel();
     owner.ended(this, reason, warn);
@@ -206,7 +207,7 @@ final class PeerConnection implements Runnable {
       write(List.of(WireFrame.of(version, owner.localNodeId(), message)));
       return true;
     } catch (IOException e) {
-      abort("write failed: " + e);
+      abort("write failed: " + e, false);
       return false;
     }
   }
@@ -223,7 +224,7 @@ final class PeerConnection implements Runnable {
       lastPingNanos = nowNanos;
       channelWrite(WireEncoder.encode(WireFrame.of(version, owner.localNodeId(), new Ping(++pingSequence))));
     } catch (IOException e) {
-      abort("write failed: " + e);
+      abort("write failed: " + e, false);
     } finally {
       writeLock.unlock();
     }
@@ -247,9 +248,13 @@ final class PeerConnection implements Runnable {
     }
   }
 
-  /** Ends the connection from another thread; the blocked read or connect returns at once. */
-  void abort(String reason) {
+  /**
+   * Ends the connection from another thread; the blocked read or connect returns at once.
+   * {@code warn}: the end is a fault the operator should see (an expired handshake, a dead peer).
+   */
+  void abort(String reason, boolean warn) {
     if (abortReason == null) {
+      abortWarns = warn;
       abortReason = reason;
     }
     closeChannel();

@@ -189,7 +189,7 @@ public final class PeerLinks implements AutoCloseable {
     if (stopScheduler != null) {
       stopScheduler.shutdownNow();
     }
-    open.forEach(connection -> connection.abort("closing"));
+    open.forEach(connection -> connection.abort("closing", false));
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_MILLIS);
     try {
       if (stopScheduler != null) {
@@ -295,7 +295,7 @@ public final class PeerLinks implements AutoCloseable {
     Peer peer = connection.peer();
     synchronized (lock) {
       if (closed || current.get(peer.name()) != connection) {
-        connection.abort("closing");
+        connection.abort("closing", false);
         return;
       }
       states.put(peer.name(), ConnectionState.Connected);
@@ -374,7 +374,7 @@ public final class PeerLinks implements AutoCloseable {
       if (thread == null) {
         LOG.log(Level.WARNING, () -> "resource " + resource + ": connection from " + connection.describe()
             + " closed: " + MAX_UNIDENTIFIED + " connections are already waiting for their HELLO");
-        connection.abort("too many unidentified connections");
+        connection.abort("too many unidentified connections", false);
       } else {
         thread.start();
       }
@@ -415,8 +415,8 @@ public final class PeerLinks implements AutoCloseable {
           }
         }
       }
-      expired.forEach(c -> c.abort("no connection and handshake within " + timings.handshakeDeadline()));
-      silent.forEach(c -> c.abort("no frame for " + timings.silenceLimit() + ", the connection is dead"));
+      expired.forEach(c -> c.abort("no connection and handshake within " + timings.handshakeDeadline(), true));
+      silent.forEach(c -> c.abort("no frame for " + timings.silenceLimit() + ", the connection is dead", true));
       live.forEach(c -> c.pingIfDue(now, timings.pingInterval().toNanos()));
       dials.forEach(Thread::start);
     } catch (RuntimeException e) {

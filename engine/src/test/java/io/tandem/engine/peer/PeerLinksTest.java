@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tandem.engine.core.ConnectionState;
+import io.tandem.engine.wire.HandshakeConfig;
 import io.tandem.engine.wire.Hello;
 import io.tandem.engine.wire.Ping;
+import io.tandem.engine.wire.Pong;
 import io.tandem.engine.wire.RefusalReason;
 import io.tandem.engine.wire.Refused;
 import io.tandem.engine.wire.WireDecoded;
@@ -42,6 +44,7 @@ class PeerLinksTest {
   /** What a listener heard, in order: "connected b", "disconnected b: reason". */
   static final class Events implements PeerLinks.Listener {
     final List<String> heard = new CopyOnWriteArrayList<>();
+    final List<String> reasons = new CopyOnWriteArrayList<>();
 
     @Override
     public void connected(String peer, int version, long features) {
@@ -51,6 +54,7 @@ class PeerLinksTest {
     @Override
     public void disconnected(String peer, String reason) {
       heard.add("disconnected " + peer);
+      reasons.add(reason);
     }
 
     long count(String event) {
@@ -182,14 +186,97 @@ class PeerLinksTest {
     assertThat(bLinks.states()).containsEntry("a", ConnectionState.Connecting);
   }
 
+  @Test
+  void aConnectionFromAnAlreadyConnectedNodeIsRefused() throws IOException {
+    Node a = node("a", 1, "127.0.0.1");
+    Node b = node("b", 2, "127.0.0.1");
+    PeerLinks aLinks = start(a, SECRET, new Events(), b);
+    PeerLinks bLinks = start(b, SECRET, new Events(), a);
+    await().atMost(CONNECT).until(() -> allConnected(aLinks) && allConnected(bLinks));
+
+    try (RawPeer raw = new RawPeer(bLinks, CONNECT)) {
+      raw.send(1, hello(1, 2));
+      assertThat(raw.readFrame().message()).isInstanceOfSatisfying(Refused.class,
+          refused -> assertThat(refused.text()).contains("already connected"));
+      assertThat(raw.closedByPeer()).isTrue();
+    }
+    assertThat(aLinks.states()).containsEntry("b", ConnectionState.Connected);
+  }
+
+  @Test
+  void aNodeWithTheHigherIdMayNotDial() throws IOException {
+    Node a = node("a", 1, "127.0.0.1");
+    Node b = node("b", 2, "127.0.0.1");
+    PeerLinks aLinks = start(a, SECRET, new Events(), b);
+
+    try (RawPeer raw = new RawPeer(aLinks, CONNECT)) {
+      raw.send(2, hello(2, 1));
+      assertThat(raw.readFrame().message()).isInstanceOfSatisfying(Refused.class,
+          refused -> assertThat(refused.text()).contains("higher node id"));
+      assertThat(raw.closedByPeer()).isTrue();
+    }
+  }
+
+  @Test
+  void pingsAreAnsweredAndASilentConnectionIsClosedAsDead() throws IOException {
+    Node a = node("a", 1, "127.0.0.1");
+    Node b = node("b", 2, "127.0.0.1");
+    Events events = new Events();
+    PeerTimings fast = new PeerTimings(Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(800),
+        Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(20));
+    PeerLinks bLinks = start(b, SECRET, events, fast, a);
+
+    try (RawPeer raw = new RawPeer(bLinks, CONNECT)) {
+      raw.handshake(HandshakeConfig.of(RESOURCE, 1, 2, 0L, SECRET));
+      await().atMost(CONNECT).until(() -> events.count("connected a") == 1);
+      raw.send(1, new Ping(7));
+      // b pings on its own too; the PONG is among the next frames
+      WireFrame frame = raw.readFrame();
+      while (!(frame.message() instanceof Pong)) {
+        assertThat(frame.message()).isInstanceOf(Ping.class);
+        frame = raw.readFrame();
+      }
+      assertThat(frame.message()).isEqualTo(new Pong(7));
+      // then silence: b gives up on the connection after the limit
+      assertThat(raw.closedByPeer()).isTrue();
+    }
+    await().atMost(CONNECT).until(() -> events.count("disconnected a") == 1);
+    assertThat(bLinks.states()).containsEntry("a", ConnectionState.Connecting);
+    assertThat(events.reasons).anySatisfy(reason -> assertThat(reason).contains("no frame for"));
+  }
+
+  @Test
+  void aConnectionThatNeverSaysHelloIsClosedAtTheHandshakeDeadline() throws IOException {
+    Node a = node("a", 1, "127.0.0.1");
+    Node b = node("b", 2, "127.0.0.1");
+    PeerTimings fast = new PeerTimings(Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(5),
+        Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(20));
+    PeerLinks bLinks = start(b, SECRET, new Events(), fast, a);
+
+    try (RawPeer raw = new RawPeer(bLinks, CONNECT)) {
+      assertThat(raw.closedByPeer()).isTrue();
+    }
+    await().atMost(CONNECT).until(() -> log.warned("no connection and handshake within"));
+  }
+
   // ---- helpers
 
+  private static Hello hello(int sender, int receiver) {
+    return new Hello(RESOURCE, sender, receiver, WireProtocol.MIN_VERSION, WireProtocol.MAX_VERSION, 0L,
+        new byte[WireProtocol.NONCE_BYTES]);
+  }
+
   private PeerLinks start(Node self, byte[] secret, Events events, Node... peers) throws IOException {
+    return start(self, secret, events, PeerTimings.DEFAULT, peers);
+  }
+
+  private PeerLinks start(Node self, byte[] secret, Events events, PeerTimings timings, Node... peers)
+      throws IOException {
     List<Peer> list = new ArrayList<>();
     for (Node peer : peers) {
       list.add(peer.asPeer());
     }
-    PeerLinks links = new PeerLinks(RESOURCE, self.id(), self.address(), secret, list, events);
+    PeerLinks links = new PeerLinks(RESOURCE, self.id(), self.address(), secret, list, events, timings);
     started.add(links);
     links.start();
     return links;
