@@ -362,21 +362,19 @@ public final class PeerLinks implements AutoCloseable {
         continue;
       }
       PeerConnection connection = PeerConnection.accepted(this, channel, System.nanoTime());
-      Thread thread = null;
+      boolean admitted = false;
       synchronized (lock) {
         if (!closed && unidentified < MAX_UNIDENTIFIED) {
           unidentified++;
-          connections.add(connection);
-          thread = daemon(connection, threadPrefix + "-from-" + connection.describe());
-          threads.put(connection, thread);
+          // started under the lock, so close() always sees, aborts and joins it
+          startConnection(connection, threadPrefix + "-from-" + connection.describe());
+          admitted = true;
         }
       }
-      if (thread == null) {
+      if (!admitted) {
         LOG.log(Level.WARNING, () -> "resource " + resource + ": connection from " + connection.describe()
             + " closed: " + MAX_UNIDENTIFIED + " connections are already waiting for their HELLO");
         connection.abort("too many unidentified connections", false);
-      } else {
-        thread.start();
       }
     }
   }
@@ -390,7 +388,6 @@ public final class PeerLinks implements AutoCloseable {
       List<PeerConnection> expired = new ArrayList<>();
       List<PeerConnection> silent = new ArrayList<>();
       List<PeerConnection> live = new ArrayList<>();
-      List<Thread> dials = new ArrayList<>();
       synchronized (lock) {
         if (closed) {
           return;
@@ -408,25 +405,21 @@ public final class PeerLinks implements AutoCloseable {
         }
         for (Map.Entry<String, Redial> entry : redials.entrySet()) {
           if (!current.containsKey(entry.getKey()) && now - entry.getValue().nextNanos >= 0) {
-            Thread thread = dial(peersByName.get(entry.getKey()), now);
-            if (thread != null) {
-              dials.add(thread);
-            }
+            dial(peersByName.get(entry.getKey()), now);
           }
         }
       }
       expired.forEach(c -> c.abort("no connection and handshake within " + timings.handshakeDeadline(), true));
       silent.forEach(c -> c.abort("no frame for " + timings.silenceLimit() + ", the connection is dead", true));
       live.forEach(c -> c.pingIfDue(now, timings.pingInterval().toNanos()));
-      dials.forEach(Thread::start);
     } catch (RuntimeException e) {
       // a failing tick must not end the periodic task, or pings and redials stop for good
       LOG.log(Level.ERROR, "resource " + resource + ": peer link tick failed", e);
     }
   }
 
-  /** Registers a new outgoing connection; called under the lock. Null when the socket cannot be opened. */
-  private Thread dial(Peer peer, long now) {
+  /** Starts a new outgoing connection; called under the lock. */
+  private void dial(Peer peer, long now) {
     SocketChannel channel;
     try {
       channel = SocketChannel.open();
@@ -434,14 +427,19 @@ public final class PeerLinks implements AutoCloseable {
       Redial redial = redials.get(peer.name());
       redial.nextNanos = now + redial.delayNanos;
       LOG.log(Level.WARNING, () -> "resource " + resource + ": cannot open a socket to " + peer.name() + ": " + e);
-      return null;
+      return;
     }
     PeerConnection connection = PeerConnection.dialling(this, channel, peer, now);
     current.put(peer.name(), connection);
+    startConnection(connection, threadPrefix + "-to-" + peer.name());
+  }
+
+  /** Called under the lock, so close() always sees, aborts and joins the thread. */
+  private void startConnection(PeerConnection connection, String name) {
     connections.add(connection);
-    Thread thread = daemon(connection, threadPrefix + "-to-" + peer.name());
+    Thread thread = daemon(connection, name);
     threads.put(connection, thread);
-    return thread;
+    thread.start();
   }
 
   private boolean dials(Peer peer) {

@@ -15,7 +15,9 @@
  * HELLO, matches the sender's node id to a configured peer with a lower id that is not connected,
  * and only then starts its own side of the (symmetric) handshake, handing it the HELLO it has
  * read. An unknown node, a node that should not dial, or one already connected gets a REFUSED and
- * the connection is closed.
+ * the connection is closed. A dialler that lost its connection before this side noticed is
+ * refused until this side's old connection ends (EOF at once, else the silence limit); its
+ * redials carry on meanwhile.
  *
  * <h2>Time</h2>
  * <pre>
