@@ -51,7 +51,7 @@ final class PeerConnection implements Runnable {
   private final WireDecoder decoder = new WireDecoder();
   private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES).flip();
   /** Set once: at construction when dialling, on the caller's HELLO when accepted. */
-  private volatile Peer peer;
+  private volatile PeerEndpoint peer;
   private volatile SocketAddress remote;
   private volatile boolean established;
   private volatile int version;
@@ -61,7 +61,7 @@ final class PeerConnection implements Runnable {
   private volatile boolean abortWarns;
   private long pingSequence;
 
-  private PeerConnection(PeerLinks owner, SocketChannel channel, Peer peer, boolean dialled, long nowNanos) {
+  private PeerConnection(PeerLinks owner, SocketChannel channel, PeerEndpoint peer, boolean dialled, long nowNanos) {
     this.owner = owner;
     this.channel = channel;
     this.peer = peer;
@@ -69,7 +69,7 @@ final class PeerConnection implements Runnable {
     this.startedNanos = nowNanos;
   }
 
-  static PeerConnection dialling(PeerLinks owner, SocketChannel channel, Peer peer, long nowNanos) {
+  static PeerConnection dialling(PeerLinks owner, SocketChannel channel, PeerEndpoint peer, long nowNanos) {
     return new PeerConnection(owner, channel, peer, true, nowNanos);
   }
 
@@ -268,11 +268,11 @@ final class PeerConnection implements Runnable {
     }
   }
 
-  void identify(Peer identified) {
+  void identify(PeerEndpoint identified) {
     peer = identified;
   }
 
-  Peer peer() {
+  PeerEndpoint peer() {
     return peer;
   }
 
@@ -299,7 +299,7 @@ final class PeerConnection implements Runnable {
 
   /** For logs: the remote address, or the configured one before the connect. */
   String describe() {
-    Peer known = peer;
+    PeerEndpoint known = peer;
     String address = remote != null ? remote.toString() : known != null ? known.address() : "?";
     return known != null ? "node " + known.name() + " (" + address + ")" : address;
   }

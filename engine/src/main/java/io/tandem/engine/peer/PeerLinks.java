@@ -64,8 +64,8 @@ public final class PeerLinks implements AutoCloseable {
   private final String resource;
   private final int localNodeId;
   private final InetSocketAddress localAddress;
-  private final Map<String, Peer> peersByName = new LinkedHashMap<>();
-  private final Map<Integer, Peer> peersById = new HashMap<>();
+  private final Map<String, PeerEndpoint> peersByName = new LinkedHashMap<>();
+  private final Map<Integer, PeerEndpoint> peersById = new HashMap<>();
   private final Map<Integer, HandshakeConfig> configs = new HashMap<>();
   private final Listener listener;
   private final PeerTimings timings;
@@ -93,12 +93,12 @@ public final class PeerLinks implements AutoCloseable {
     long delayNanos;
   }
 
-  public PeerLinks(String resource, int localNodeId, String localAddress, byte[] secret, List<Peer> peers,
+  public PeerLinks(String resource, int localNodeId, String localAddress, byte[] secret, List<PeerEndpoint> peers,
       Listener listener) {
     this(resource, localNodeId, localAddress, secret, peers, listener, PeerTimings.DEFAULT);
   }
 
-  public PeerLinks(String resource, int localNodeId, String localAddress, byte[] secret, List<Peer> peers,
+  public PeerLinks(String resource, int localNodeId, String localAddress, byte[] secret, List<PeerEndpoint> peers,
       Listener listener, PeerTimings timings) {
     this.resource = Objects.requireNonNull(resource, "resource");
     this.localNodeId = localNodeId;
@@ -106,7 +106,7 @@ public final class PeerLinks implements AutoCloseable {
     Objects.requireNonNull(secret, "secret");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.timings = Objects.requireNonNull(timings, "timings");
-    for (Peer peer : peers) {
+    for (PeerEndpoint peer : peers) {
       if (peersByName.put(peer.name(), peer) != null) {
         throw new IllegalArgumentException("peer " + peer.name() + " is listed twice");
       }
@@ -255,7 +255,7 @@ public final class PeerLinks implements AutoCloseable {
     return localAddress;
   }
 
-  HandshakeConfig handshakeConfig(Peer peer) {
+  HandshakeConfig handshakeConfig(PeerEndpoint peer) {
     return configs.get(peer.nodeId());
   }
 
@@ -274,7 +274,7 @@ public final class PeerLinks implements AutoCloseable {
       if (closed) {
         return "node " + localNodeId + " is shutting down";
       }
-      Peer peer = peersById.get(nodeId);
+      PeerEndpoint peer = peersById.get(nodeId);
       if (peer == null) {
         return "node id " + nodeId + " is not a peer of node " + localNodeId + " in resource '" + resource + "'";
       }
@@ -292,7 +292,7 @@ public final class PeerLinks implements AutoCloseable {
   }
 
   void established(PeerConnection connection, int version, long features) {
-    Peer peer = connection.peer();
+    PeerEndpoint peer = connection.peer();
     synchronized (lock) {
       if (closed || current.get(peer.name()) != connection) {
         connection.abort("closing", false);
@@ -314,7 +314,7 @@ public final class PeerLinks implements AutoCloseable {
   }
 
   void ended(PeerConnection connection, String reason, boolean warn) {
-    Peer peer = connection.peer();
+    PeerEndpoint peer = connection.peer();
     boolean wasConnected = connection.isEstablished();
     synchronized (lock) {
       connections.remove(connection);
@@ -419,7 +419,7 @@ public final class PeerLinks implements AutoCloseable {
   }
 
   /** Starts a new outgoing connection; called under the lock. */
-  private void dial(Peer peer, long now) {
+  private void dial(PeerEndpoint peer, long now) {
     SocketChannel channel;
     try {
       channel = SocketChannel.open();
@@ -442,7 +442,7 @@ public final class PeerLinks implements AutoCloseable {
     thread.start();
   }
 
-  private boolean dials(Peer peer) {
+  private boolean dials(PeerEndpoint peer) {
     return localNodeId < peer.nodeId();
   }
 

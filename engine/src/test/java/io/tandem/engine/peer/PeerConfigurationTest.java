@@ -42,10 +42,10 @@ class PeerConfigurationTest {
       public void disconnected(String peer, String reason) {}
     };
     assertThatThrownBy(() -> new PeerLinks("r0", 1, "127.0.0.1:7000", secret,
-        List.of(new Peer("b", 2, "127.0.0.1:7001"), new Peer("c", 2, "127.0.0.1:7002")), quiet))
+        List.of(new PeerEndpoint("b", 2, "127.0.0.1:7001"), new PeerEndpoint("c", 2, "127.0.0.1:7002")), quiet))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node id 2");
     assertThatThrownBy(() -> new PeerLinks("r0", 1, "127.0.0.1:7000", secret,
-        List.of(new Peer("b", 1, "127.0.0.1:7001")), quiet))
+        List.of(new PeerEndpoint("b", 1, "127.0.0.1:7001")), quiet))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

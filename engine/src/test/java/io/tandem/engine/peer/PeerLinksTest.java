@@ -64,8 +64,8 @@ class PeerLinksTest {
 
   /** A node's name, id and address. */
   record Node(String name, int id, String address) {
-    Peer asPeer() {
-      return new Peer(name, id, address);
+    PeerEndpoint asPeer() {
+      return new PeerEndpoint(name, id, address);
     }
   }
 
@@ -272,7 +272,7 @@ class PeerLinksTest {
 
   private PeerLinks start(Node self, byte[] secret, Events events, PeerTimings timings, Node... peers)
       throws IOException {
-    List<Peer> list = new ArrayList<>();
+    List<PeerEndpoint> list = new ArrayList<>();
     for (Node peer : peers) {
       list.add(peer.asPeer());
     }

@@ -9,9 +9,9 @@ import java.util.Objects;
  * @param nodeId its node id, 0..31
  * @param address its replication address, {@code host:port}
  */
-public record Peer(String name, int nodeId, String address) {
+public record PeerEndpoint(String name, int nodeId, String address) {
 
-  public Peer {
+  public PeerEndpoint {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(address, "address");
     // fail at configuration time, not at the first dial
