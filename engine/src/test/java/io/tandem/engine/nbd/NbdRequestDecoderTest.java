@@ -1,5 +1,6 @@
 package io.tandem.engine.nbd;
 
+import io.tandem.engine.testing.Bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
