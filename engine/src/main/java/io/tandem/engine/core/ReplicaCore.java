@@ -78,12 +78,7 @@ public final class ReplicaCore {
     }
   }
 
-  public ReplicaCore(ReplicaSettings settings, List<VolumeSetup> setups) {
-    this(settings, setups, () -> {
-      throw new IllegalStateException("this core was built without a UUID source and cannot start a generation");
-    });
-  }
-
+  /** @param uuids where new generation UUIDs come from (the core takes no randomness of its own) */
   public ReplicaCore(ReplicaSettings settings, List<VolumeSetup> setups, UuidSource uuids) {
     this.settings = settings;
     this.uuids = uuids;

@@ -226,7 +226,7 @@ class ReplicaCoreTest {
     core = new ReplicaCore(new ReplicaSettings("r", "alpha", 0, List.of(new Peer("bravo", 1), new Peer("charlie", 2),
         new Peer("witness", 3, Peer.Disk.DISKLESS)), 2, QuorumPolicy.MAJORITY),
         List.of(VolumeSetup.diskful(0, Provisioning.THIN, new VolumeImage(superblock,
-            Bitmap.empty(superblock.layout()), new TreeSet<>(), 0))));
+            Bitmap.empty(superblock.layout()), new TreeSet<>(), 0))), () -> nextUuid++);
     effects.addAll(core.start());
     handle(Event.IoCompleted.ok(take(Effect.MetadataIo.class).ioId()));
     assertThat(core.status().quorum().hasQuorum()).isFalse();
