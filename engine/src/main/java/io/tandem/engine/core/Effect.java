@@ -28,6 +28,21 @@ public sealed interface Effect {
   }
 
   /**
+   * Sends a message to a peer over the connection {@code connectionId}; the edge drops it if that
+   * connection has ended. Messages to one peer are sent in the order of the effects.
+   */
+  record SendToPeer(int nodeId, long connectionId, io.tandem.engine.wire.WireMessage message) implements Effect {}
+
+  /**
+   * Closes the connection to a peer and stops connecting to it ({@code hold} true: the peer stays
+   * StandAlone, e.g. after a split brain or an operator's disconnect), or starts connecting again
+   * ({@code hold} false).
+   *
+   * @param reason why, for the log
+   */
+  record HoldPeer(int nodeId, boolean hold, String reason) implements Effect {}
+
+  /**
    * A request of the edge ({@link Event.ClientRequest}, {@link Event.RoleRequest},
    * {@link Event.ClientAttach}) is done.
    *

@@ -43,6 +43,24 @@ public sealed interface Event {
   /** A client that attached with {@code access} left; the last writer leaving demotes an auto-promoted node. */
   record ClientDetach(Access access) implements Event {}
 
+  /**
+   * The connection to a peer is established (authenticated). {@code connectionId} names this
+   * connection until its {@link PeerDisconnected}; the edge never reuses one.
+   */
+  record PeerConnected(int nodeId, long connectionId) implements Event {}
+
+  /** The connection {@code connectionId} to a peer ended (or failed to be kept). */
+  record PeerDisconnected(int nodeId, long connectionId, String reason) implements Event {}
+
+  /** A message arrived on the connection {@code connectionId}; messages arrive in the peer's sending order. */
+  record PeerReceived(int nodeId, long connectionId, io.tandem.engine.wire.WireMessage message) implements Event {}
+
+  /**
+   * An operator asks to disconnect from a peer and stay StandAlone ({@code connect} false), or to
+   * connect to it again (true); completed with a {@link Effect.RequestCompleted}.
+   */
+  record PeerCommand(long requestId, int nodeId, boolean connect) implements Event {}
+
   /** What a client intends to do. */
   enum Access {
     READ_ONLY,

@@ -51,6 +51,7 @@ public final class ReplicaCore {
   private int readers;
   private boolean autoPromoted;
   private final List<Long> writersAfterRoleChange = new ArrayList<>();
+  private final Map<Integer, Long> connectionIds = new HashMap<>();
 
   /** Why an I/O effect was issued, so its completion goes to the right place. */
   private sealed interface PendingIo permits WriteIo, ReadIo, FlushIo, MetadataStep {}
@@ -144,6 +145,14 @@ public final class ReplicaCore {
       onClientAttach(attach);
     } else if (event instanceof Event.ClientDetach detach) {
       onClientDetach(detach);
+    } else if (event instanceof Event.PeerConnected connected) {
+      onPeerConnected(connected);
+    } else if (event instanceof Event.PeerDisconnected disconnected) {
+      onPeerDisconnected(disconnected);
+    } else if (event instanceof Event.PeerReceived received) {
+      onPeerReceived(received);
+    } else if (event instanceof Event.PeerCommand command) {
+      onPeerCommand(command);
     } else {
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -615,6 +624,34 @@ public final class ReplicaCore {
     }
   }
 
+  // ---------------------------------------------------------------- peers
+
+  private void onPeerConnected(Event.PeerConnected connected) {
+    connectionIds.put(connected.nodeId(), connected.connectionId());
+  }
+
+  private void onPeerDisconnected(Event.PeerDisconnected disconnected) {
+    connectionIds.remove(disconnected.nodeId(), disconnected.connectionId());
+  }
+
+  private void onPeerReceived(Event.PeerReceived received) {
+    // replication messages are handled from the next commit on
+  }
+
+  private void onPeerCommand(Event.PeerCommand command) {
+    if (settings.peers().stream().noneMatch(peer -> peer.nodeId() == command.nodeId())) {
+      complete(command.requestId(), IoStatus.INVALID, "node id " + command.nodeId() + " is not a peer of "
+          + settings.nodeName() + " in resource " + settings.resource());
+      return;
+    }
+    if (!command.connect()) {
+      connectionIds.remove(command.nodeId());
+    }
+    outbox.add(new Effect.HoldPeer(command.nodeId(), !command.connect(), command.connect()
+        ? "connect requested by an operator" : "disconnect requested by an operator"));
+    complete(command.requestId(), IoStatus.OK, null);
+  }
+
   // ---------------------------------------------------------------- observation
 
   /**
@@ -656,7 +693,8 @@ public final class ReplicaCore {
             : volume.bitmap.count(slot) * (MetadataLayout.BITMAP_BYTES_PER_BIT / 1024);
         peerVolumes.add(new ReplicaStatus.PeerVolume(volume.number, ReplicationState.Off, outOfSyncKib, null));
       }
-      peers.add(new ReplicaStatus.PeerStatus(peer.name(), peer.nodeId(), ConnectionState.StandAlone, peerVolumes));
+      peers.add(new ReplicaStatus.PeerStatus(peer.name(), peer.nodeId(), connectionIds.containsKey(peer.nodeId())
+          ? ConnectionState.Connected : ConnectionState.StandAlone, peerVolumes));
     }
     return new ReplicaStatus(settings.resource(), settings.nodeName(), settings.nodeId(), role, quorum(), volumeStates,
         peers);

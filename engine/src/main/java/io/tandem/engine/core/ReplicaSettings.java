@@ -6,15 +6,22 @@ import java.util.List;
  * What the core of one node's side of a resource is configured with.
  *
  * @param activityLogCapacity hot extents per volume (DRBD's {@code al-extents})
+ * @param protocol when a replicated write completes
  */
 public record ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers,
-    int activityLogCapacity, QuorumPolicy quorum) {
+    int activityLogCapacity, QuorumPolicy quorum, ReplicationProtocol protocol) {
   public ReplicaSettings {
     peers = List.copyOf(peers);
   }
 
+  /** Settings with protocol C. */
+  public ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers, int activityLogCapacity,
+      QuorumPolicy quorum) {
+    this(resource, nodeName, nodeId, peers, activityLogCapacity, quorum, ReplicationProtocol.C);
+  }
+
   /** Settings with quorum off (a single node, tests). */
   public ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers, int activityLogCapacity) {
-    this(resource, nodeName, nodeId, peers, activityLogCapacity, QuorumPolicy.OFF);
+    this(resource, nodeName, nodeId, peers, activityLogCapacity, QuorumPolicy.OFF, ReplicationProtocol.C);
   }
 }

@@ -156,6 +156,8 @@ public final class ReplicaRuntime implements Closeable {
           throw new IllegalStateException("completion of unknown request " + completed.requestId());
         }
         callback.accept(completed);
+      } else if (effect instanceof Effect.SendToPeer || effect instanceof Effect.HoldPeer) {
+        // peer transport: wired in by the runner (no peers in a runtime without one)
       } else {
         ioEffects.add(effect);
       }
