@@ -1,13 +1,28 @@
 package io.tandem.engine.wire;
 
-/** The message types this build knows, with their u16 codes; codes 1..15 belong to the handshake. */
+/**
+ * The message types this build knows, with their u16 codes; codes 1..15 belong to the handshake,
+ * 16..31 keep an idle connection observed, and 32 on carry replication.
+ */
 public enum MessageType {
   HELLO(1),
   AUTHENTICATE(2),
   WELCOME(3),
   REFUSED(4),
   PING(16),
-  PONG(17);
+  PONG(17),
+  REPLICA_STATE(32),
+  DATA_WRITE(33),
+  WRITE_ACK(34),
+  BARRIER(35),
+  BARRIER_ACK(36),
+  BITMAP_RUNS(37),
+  RESYNC_REQUEST(38),
+  RESYNC_REPLY(39),
+  IN_SYNC(40),
+  RESYNC_FINISHED(41),
+  NEW_CURRENT_UUID(42),
+  TWO_PHASE(43);
 
   private static final int LAST_HANDSHAKE_CODE = 15;
 

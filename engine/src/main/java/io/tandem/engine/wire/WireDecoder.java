@@ -9,7 +9,9 @@ import java.util.zip.CRC32C;
  * buffers are bounded: 32 bytes for a header and exactly the body, whose length is checked against
  * {@link WireProtocol#MAX_BODY_BYTES} (before the handshake: {@link
  * WireProtocol#MAX_HANDSHAKE_BODY_BYTES}) before anything is allocated. The body of a frame it
- * skips is checksummed as it passes and never buffered.
+ * skips is checksummed as it passes and never buffered. Every body gets an array of its own that the
+ * decoder never touches again, so a decoded message may keep a view of it: a {@link DataWrite}'s or
+ * {@link ResyncReply}'s payload is not copied.
  *
  * <p>It starts in the handshake phase, where it accepts only the handshake types with version 0.
  * After {@link #established(int)} it accepts only the other types, with the agreed version; an
@@ -195,6 +197,18 @@ public final class WireDecoder {
         case REFUSED -> Refused.decode(fields);
         case PING -> Ping.decode(fields);
         case PONG -> Pong.decode(fields);
+        case REPLICA_STATE -> ReplicaState.decode(fields);
+        case DATA_WRITE -> DataWrite.decode(fields);
+        case WRITE_ACK -> WriteAck.decode(fields);
+        case BARRIER -> Barrier.decode(fields);
+        case BARRIER_ACK -> BarrierAck.decode(fields);
+        case BITMAP_RUNS -> BitmapRuns.decode(fields);
+        case RESYNC_REQUEST -> ResyncRequest.decode(fields);
+        case RESYNC_REPLY -> ResyncReply.decode(fields);
+        case IN_SYNC -> InSync.decode(fields);
+        case RESYNC_FINISHED -> ResyncFinished.decode(fields);
+        case NEW_CURRENT_UUID -> NewCurrentUuid.decode(fields);
+        case TWO_PHASE -> TwoPhase.decode(fields);
       };
       return WireDecoded.frame(new WireFrame(frameVersion, frameSender, frameFlags, message));
     } catch (WireFormatException e) {

@@ -16,8 +16,10 @@ public final class WireProtocol {
   public static final int MAX_VERSION = 1;
 
   public static final int HEADER_BYTES = 32;
+  /** The most data one write or resync reply carries: 32 MiB. */
+  public static final int MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
   /** A data frame carries up to 32 MiB of write payload plus its own fields. */
-  public static final int MAX_BODY_BYTES = 32 * 1024 * 1024 + 4096;
+  public static final int MAX_BODY_BYTES = MAX_PAYLOAD_BYTES + 4096;
   /** Handshake bodies are small; the bound keeps an unauthenticated peer from making us allocate. */
   public static final int MAX_HANDSHAKE_BODY_BYTES = 4096;
 
@@ -30,6 +32,8 @@ public final class WireProtocol {
   public static final int MAC_BYTES = 32;
   public static final int MAX_RESOURCE_NAME_BYTES = 255;
   public static final int MAX_REFUSAL_TEXT_BYTES = 1024;
+  /** Volume numbers travel as u16. */
+  public static final int MAX_VOLUME = 0xffff;
 
   static final int OFFSET_MAGIC = 0;
   static final int OFFSET_VERSION = 4;
