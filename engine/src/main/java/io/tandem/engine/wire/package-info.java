@@ -1,7 +1,8 @@
 /**
- * The wire between engines (REPLICATION.md "The wire between engines"): the frame codec and the
- * connection handshake. Pure and deterministic — no socket, thread, clock or randomness; the
- * connection code that owns the socket feeds bytes in and writes the bytes out.
+ * The wire between engines (REPLICATION.md "The wire between engines"): the frame codec, the
+ * connection handshake and the messages of replication. Pure and deterministic — no socket,
+ * thread, clock or randomness; the connection code that owns the socket feeds bytes in and writes
+ * the bytes out.
  *
  * <h2>What it owns</h2>
  * <ul>
@@ -52,7 +53,10 @@
  * | 11| the body decodes: exact length, ranges, reserved zero, UTF-8       | the type and the field
  * </pre>
  * Types 1..15 are the handshake's; an unknown one is never ignorable. Types this build knows:
- * HELLO 1, AUTHENTICATE 2, WELCOME 3, REFUSED 4, PING 16, PONG 17.
+ * HELLO 1, AUTHENTICATE 2, WELCOME 3, REFUSED 4, PING 16, PONG 17, and for replication
+ * REPLICA_STATE 32, DATA_WRITE 33, WRITE_ACK 34, BARRIER 35, BARRIER_ACK 36, BITMAP_RUNS 37,
+ * RESYNC_REQUEST 38, RESYNC_REPLY 39, IN_SYNC 40, RESYNC_FINISHED 41, NEW_CURRENT_UUID 42,
+ * TWO_PHASE 43.
  *
  * <h2>Bodies</h2>
  * <pre>
@@ -77,7 +81,84 @@
  * | 2   | 2    | text length n, ≤ 1024
  * | 4   | n    | text, UTF-8
  * </pre>
- * A body must be exactly as long as its fields; trailing bytes are an error.
+ * The replication bodies; a volume is a u16, 0..65535, and a length of data at most 32 MiB:
+ * <pre>
+ * REPLICA_STATE (32)
+ * | off | size | field
+ * |-----|------|-----------------------------
+ * | 0   | 1    | role: SECONDARY 0, PRIMARY 1
+ * | 1   | 1    | reserved, zero
+ * | 2   | 2    | volume count v
+ * | 4   |      | v volumes, each (offsets within the volume):
+ * | +0  | 2    |   volume number, each at most once
+ * | +2  | 1    |   disk state, a code the core maps
+ * | +3  | 1    |   flags: CRASHED_PRIMARY 1, LOST_QUORUM_AS_PRIMARY 2, RECONNECT 4;
+ * |     |      |   other bits are carried, not refused
+ * | +4  | 8    |   size in bytes, ≥ 0
+ * | +12 | 8    |   current UUID
+ * | +20 | 1    |   bitmap UUID count b, ≤ 32
+ * | +21 | 1    |   history count h, ≤ 16
+ * | +22 | 9·b  |   b × (node id u8, 0..31, ascending; that node's bitmap UUID u64)
+ * |     | 8·h  |   h × history UUID u64, newest first
+ *
+ * DATA_WRITE (33)
+ * | off | size | field
+ * |-----|------|-----------------------------
+ * | 0   | 8    | sequence
+ * | 8   | 2    | volume
+ * | 10  | 1    | operation: WRITE 0, PUNCH_HOLE 1, WRITE_ZEROS 2
+ * | 11  | 1    | flags: FUA 1, WANT_RECEIVED_ACK 2; other bits must be zero
+ * | 12  | 8    | offset, ≥ 0
+ * | 20  | 4    | length n, 1..32 MiB; the end ≤ 2^63 − 1
+ * | 24  | 4    | replicated to: bit i set for node i
+ * | 28  | n    | payload, for WRITE only; PUNCH_HOLE and WRITE_ZEROS end at 28
+ *
+ * WRITE_ACK (34)                                     BARRIER (35)
+ * | off | size | field                               | off | size | field
+ * |-----|------|-----------------------------        |-----|------|-----------------------------
+ * | 0   | 8    | the write's sequence                | 0   | 8    | sequence
+ * | 8   | 1    | kind: RECEIVED 0, WRITTEN 1,
+ * |     |      | FAILED 2
+ *
+ * BARRIER_ACK (36)                                   IN_SYNC (40)
+ * | off | size | field                               | off | size | field
+ * |-----|------|-----------------------------        |-----|------|-----------------------------
+ * | 0   | 8    | the barrier's sequence              | 0   | 2    | volume
+ * | 8   | 1    | ok: 1, or 0                         | 2   | 8    | offset, ≥ 0
+ *                                                    | 10  | 8    | length, ≥ 1; the end ≤ 2^63 − 1
+ *
+ * BITMAP_RUNS (37)
+ * | off | size | field
+ * |-----|------|-----------------------------
+ * | 0   | 2    | volume
+ * | 2   | 1    | last: 1 on the bitmap's final message, else 0
+ * | 3   | 1    | reserved, zero
+ * | 4   | 4    | run count r, ≤ MAX_RUNS (2097407: the body stays ≤ 32 MiB + 4 KiB)
+ * | 8   | 16·r | r × (first block u64, ≥ 0; count u64, ≥ 1), ascending, not overlapping
+ *
+ * RESYNC_REQUEST (38)                                RESYNC_REPLY (39)
+ * | off | size | field                               | off | size | field
+ * |-----|------|-----------------------------        |-----|------|-----------------------------
+ * | 0   | 8    | id                                  | 0   | 8    | the request's id
+ * | 8   | 2    | volume                              | 8   | 2    | volume
+ * | 10  | 8    | offset, ≥ 0                         | 10  | 8    | offset, ≥ 0
+ * | 18  | 4    | length, 1..32 MiB                   | 18  | 4    | length n, 1..32 MiB
+ *                                                    | 22  | 1    | kind: DATA 0, ZEROES 1, FAILED 2
+ *                                                    | 23  | n    | payload, for DATA only
+ *
+ * RESYNC_FINISHED (41), NEW_CURRENT_UUID (42)        TWO_PHASE (43)
+ * | off | size | field                               | off | size | field
+ * |-----|------|-----------------------------        |-----|------|-----------------------------
+ * | 0   | 2    | volume                              | 0   | 8    | transaction
+ * | 2   | 8    | UUID                                | 8   | 1    | step: PREPARE 0, YES 1, NO 2, COMMIT 3,
+ *                                                    |     |      | ABORT 4
+ *                                                    | 9   | 1    | change: PROMOTE 0; 1..255 reserved
+ *                                                    | 10  | 2    | text length n, ≤ 1024
+ *                                                    | 12  | n    | text, UTF-8
+ * </pre>
+ * A body must be exactly as long as its fields; trailing bytes are an error. Reserved bytes are
+ * zero, a boolean is 0 or 1, and a code outside its list is an error — except where a newer peer's
+ * codes are expected: REFUSED's reason, REPLICA_STATE's disk state and flags, TWO_PHASE's change.
  *
  * <h2>Handshake</h2>
  * Symmetric, whichever side dialled:
@@ -91,5 +172,31 @@
  * </pre>
  * The chosen version is the highest in both ranges, else REFUSED(VERSION); the features are the
  * intersection. Any failure sends REFUSED(reason, text) and closes.
+ *
+ * <h2>Replication</h2>
+ * Once the connection is established:
+ * <ul>
+ *   <li>REPLICA_STATE tells the peer what the connect decision needs: the node's role and, per
+ *       volume, disk state, flags, size and generation UUIDs. Each side sends its own at once and
+ *       again whenever any of it changes.</li>
+ *   <li>DATA_WRITE carries one write of the primary to a peer: data, a hole to punch or a range to
+ *       zero. Its node mask names every node the write goes to, so a receiver marks the write out
+ *       of sync for the nodes that miss it. WRITE_ACK answers with RECEIVED (only when the write
+ *       asks for it), then WRITTEN or FAILED.</li>
+ *   <li>BARRIER closes an epoch of writes; BARRIER_ACK says whether every write before it is
+ *       durable on the peer.</li>
+ *   <li>BITMAP_RUNS sends, after connecting, the blocks one side holds out of sync for the other,
+ *       as runs of blocks over as many messages as it takes; the final one is marked last.</li>
+ *   <li>RESYNC_REQUEST and RESYNC_REPLY: the side being resynced asks for a range and gets its data,
+ *       or ZEROES (the range reads as zeros and travels as a hole, without payload), or FAILED.
+ *       IN_SYNC spares a range the transfer: the peer clears its bits for it. RESYNC_FINISHED ends
+ *       the resync of a volume; the target takes the source's current UUID.</li>
+ *   <li>NEW_CURRENT_UUID: the primary started a new generation while connected, and the peer,
+ *       which has every write, takes it too.</li>
+ *   <li>TWO_PHASE carries a change the whole cluster agrees to first (a promotion): PREPARE to
+ *       every peer, YES or NO (with the reason) from each, then COMMIT or ABORT to all.</li>
+ * </ul>
+ * A payload is not copied when a frame is decoded: the message keeps a read-only view of the
+ * body, which the decoder allocated for that frame alone.
  */
 package io.tandem.engine.wire;
