@@ -1,6 +1,7 @@
 package io.tandem.engine.wire;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * One step of a cluster-wide state change agreed by two-phase commit: the node that wants the
@@ -38,9 +39,7 @@ public record TwoPhase(long transaction, int step, int change, String text) impl
   public TwoPhase {
     Bodies.requireWithin(step, PREPARE, ABORT, "step");
     Bodies.requireWithin(change, 0, 0xff, "change");
-    if (text == null) {
-      throw new NullPointerException("text");
-    }
+    Objects.requireNonNull(text, "text");
     Bodies.utf8Strict(text, MAX_TEXT_BYTES, "text");
   }
 
