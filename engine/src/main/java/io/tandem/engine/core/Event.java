@@ -61,6 +61,13 @@ public sealed interface Event {
    */
   record PeerCommand(long requestId, int nodeId, boolean connect) implements Event {}
 
+  /**
+   * An operator resolves a split brain on this node's side: its changes since the split are
+   * dropped and it syncs from the peers it connects to next (DRBD's {@code --discard-my-data}).
+   * Refused on a Primary. Completed with a {@link Effect.RequestCompleted}.
+   */
+  record DiscardMyData(long requestId) implements Event {}
+
   /** What a client intends to do. */
   enum Access {
     READ_ONLY,

@@ -2,24 +2,49 @@ package io.tandem.engine.core;
 
 import io.tandem.engine.activitylog.ActivityLog;
 import io.tandem.engine.activitylog.ActivityLogPlan;
+import io.tandem.engine.bitmap.Bitmap;
+import io.tandem.engine.generation.ConnectingSide;
+import io.tandem.engine.generation.Generations;
+import io.tandem.engine.generation.ResyncDecider;
+import io.tandem.engine.generation.ResyncDecision;
+import io.tandem.engine.metadata.ActivityLogTransaction;
 import io.tandem.engine.metadata.MetadataLayout;
+import io.tandem.engine.metadata.PeerSlot;
 import io.tandem.engine.metadata.Superblock;
 import io.tandem.engine.metadata.SuperblockFlag;
+import io.tandem.engine.wire.Barrier;
+import io.tandem.engine.wire.BarrierAck;
+import io.tandem.engine.wire.BitmapRuns;
+import io.tandem.engine.wire.DataWrite;
+import io.tandem.engine.wire.InSync;
+import io.tandem.engine.wire.NewCurrentUuid;
+import io.tandem.engine.wire.ReplicaState;
+import io.tandem.engine.wire.ResyncFinished;
+import io.tandem.engine.wire.ResyncReply;
+import io.tandem.engine.wire.ResyncRequest;
+import io.tandem.engine.wire.TwoPhase;
+import io.tandem.engine.wire.WireMessage;
+import io.tandem.engine.wire.WriteAck;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
  * The deterministic core of one node's side of a resource: events in, effects out (STYLE.md
- * "Engine"; after etcd's raft {@code RawNode}). It owns roles, disk states, bitmaps and activity
- * logs, orders writes, and decides every I/O; the edge performs the I/O and reports back. No
- * threads, files, sockets, clock or randomness here ({@code ArchitectureTest}).
+ * "Engine"; after etcd's raft {@code RawNode}). It owns roles, disk states, bitmaps, activity logs
+ * and the replication towards every peer, orders writes, and decides every I/O and every message;
+ * the edge performs them and reports back. No threads, files, sockets, clock or randomness here
+ * ({@code ArchitectureTest}).
  *
  * <p>Guarantees kept by construction and checked by {@link #checkInvariants()}:
  * <ul>
@@ -27,44 +52,78 @@ import java.util.function.UnaryOperator;
  *       names, after every overlapping earlier write completed, and with its blocks marked out of
  *       sync for every peer that will miss it;</li>
  *   <li>a request completes only after what it needs is done: a FLUSH after the data file was
- *       synced, a FUA write after the write was forced, a promotion after the superblock that says
- *       so is durable;</li>
+ *       synced here and on every replicating peer, a write after the local write and the peers'
+ *       acknowledgements its protocol asks for, a promotion after the peers agreed and the
+ *       superblock that says so is durable;</li>
  *   <li>bitmap pages of an extent, and the data it covers, are durable before the extent leaves
- *       the activity log.</li>
+ *       the activity log; a write leaves the log only when every peer it went to wrote it or is
+ *       marked as having missed it.</li>
  * </ul>
+ *
+ * <p>Replication (REPLICATION.md; DRBD-REFERENCE.md §3–§5): on connect both sides send a
+ * {@link ReplicaState}; each decides with {@link ResyncDecider} (the function is symmetric, so
+ * both reach mirrored outcomes), then both send the bitmap they keep for the other
+ * ({@link BitmapRuns}) and union what they receive. The SyncTarget then asks for the marked blocks
+ * in order ({@link ResyncRequest}), writes the replies, syncs, clears its bits and tells the source
+ * ({@link InSync}); at the end it adopts the source's generation ({@link ResyncFinished}). The
+ * SyncSource is the Primary whenever one is connected, so resync data and the Primary's writes
+ * reach the target over one ordered connection.
  *
  * <p>Not thread-safe: the edge hands it one event at a time.
  */
 public final class ReplicaCore {
+
+  /** Bytes of client writes in flight to one peer before further writes wait (backpressure). */
+  static final long MAX_IN_FLIGHT_BYTES_PER_PEER = 32L << 20;
+  /** Resync requests a SyncTarget keeps in flight. */
+  static final int RESYNC_WINDOW = 8;
+  /** The largest resync request. */
+  static final int RESYNC_REQUEST_BYTES = 1 << 20;
+  /** Resync writes written before the SyncTarget syncs and reports them in sync. */
+  static final int RESYNC_SYNC_BATCH = 16;
+
+  private static final long BLOCK_BYTES = MetadataLayout.BITMAP_BYTES_PER_BIT;
 
   private final ReplicaSettings settings;
   private final UuidSource uuids;
   private final Map<Integer, VolumeCore> volumes = new TreeMap<>();
   private final Map<Integer, VolumeImage> images = new HashMap<>();
   private final Map<Long, PendingIo> pendingIo = new HashMap<>();
+  private final Map<Integer, Connection> connections = new TreeMap<>();
   private List<Effect> outbox = new ArrayList<>();
   private long nextIoId = 1;
+  private long nextTransaction = 1;
   private boolean started;
   private Role role = Role.Secondary;
   private RoleChange roleChange;
   private int writers;
   private int readers;
   private boolean autoPromoted;
+  /** An operator asked this node to lose a split brain (discard-my-data); cleared once it synced. */
+  private boolean discardMyData;
   private final List<Long> writersAfterRoleChange = new ArrayList<>();
-  private final Map<Integer, Long> connectionIds = new HashMap<>();
 
   /** Why an I/O effect was issued, so its completion goes to the right place. */
-  private sealed interface PendingIo permits WriteIo, ReadIo, FlushIo, MetadataStep {}
+  private sealed interface PendingIo permits WriteIo, ReadIo, FlushIo, MetadataStep, BarrierSync, ResyncSync {}
 
+  /** Any operation of the write pipeline: a client write, a peer's write, resync data or a resync read. */
   private record WriteIo(VolumeCore volume, VolumeCore.PendingWrite write) implements PendingIo {}
 
   private record ReadIo(VolumeCore volume, Event.ClientRequest request) implements PendingIo {}
 
-  private record FlushIo(VolumeCore volume, Event.ClientRequest request) implements PendingIo {}
+  private record FlushIo(VolumeCore volume, Connection.FlushWaiter waiter) implements PendingIo {}
 
   /** Metadata I/O; {@code plan} is set when it carries an activity-log transaction of the writer policy. */
   private record MetadataStep(VolumeCore volume, ActivityLogPlan plan, Superblock superblock, Runnable onDurable)
       implements PendingIo {}
+
+  /** A sync made for a barrier a peer sent. */
+  private record BarrierSync(Connection connection, long connectionId, Connection.IncomingBarrier barrier,
+      VolumeCore volume) implements PendingIo {}
+
+  /** A SyncTarget's sync of resync writes, after which their bits are cleared and reported. */
+  private record ResyncSync(VolumeCore volume, Connection connection, long connectionId,
+      List<PeerVolume.Outstanding> ranges) implements PendingIo {}
 
   /** A promotion or demotion in progress. */
   private static final class RoleChange {
@@ -72,6 +131,10 @@ public final class ReplicaCore {
     final boolean automatic;
     final List<Long> requests = new ArrayList<>();
     int volumesLeft;
+    /** Two-phase commit of a promotion: the transaction and the peers whose vote is awaited. */
+    long transaction;
+    final Set<Integer> participants = new LinkedHashSet<>();
+    final Set<Integer> awaitingVotes = new LinkedHashSet<>();
 
     RoleChange(Role target, boolean automatic) {
       this.target = target;
@@ -89,6 +152,14 @@ public final class ReplicaCore {
       }
       if (!setup.diskless()) {
         images.put(setup.number(), setup.image());
+      }
+    }
+    for (Peer peer : settings.peers()) {
+      if (peer.nodeId() == settings.nodeId()) {
+        throw new IllegalArgumentException("peer " + peer.name() + " has this node's id " + peer.nodeId());
+      }
+      if (connections.put(peer.nodeId(), new Connection(peer)) != null) {
+        throw new IllegalArgumentException("node id " + peer.nodeId() + " is given to two peers");
       }
     }
   }
@@ -126,6 +197,7 @@ public final class ReplicaCore {
             volume.activityLog = new ActivityLog(settings.activityLogCapacity(), attached.activityLogBlocks(),
                 resetSequence);
             volume.diskState = target;
+            broadcastState();
           });
     }
     return takeEffects();
@@ -153,6 +225,8 @@ public final class ReplicaCore {
       onPeerReceived(received);
     } else if (event instanceof Event.PeerCommand command) {
       onPeerCommand(command);
+    } else if (event instanceof Event.DiscardMyData discard) {
+      onDiscardMyData(discard);
     } else {
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -174,7 +248,7 @@ public final class ReplicaCore {
       return;
     }
     if (request.kind() != RequestKind.FLUSH) {
-      String problem = rangeProblem(volume, request);
+      String problem = rangeProblem(volume, request.offset(), request.length());
       if (problem != null) {
         complete(request.requestId(), IoStatus.INVALID, problem);
         return;
@@ -189,10 +263,10 @@ public final class ReplicaCore {
     }
   }
 
-  private String rangeProblem(VolumeCore volume, Event.ClientRequest request) {
-    if (request.offset() < 0 || request.length() <= 0 || request.offset() > volume.sizeBytes - request.length()) {
-      return "range " + request.offset() + "+" + request.length() + " is outside volume " + volume.number + " of "
-          + volume.sizeBytes + " bytes";
+  private static String rangeProblem(VolumeCore volume, long offset, long length) {
+    if (offset < 0 || length <= 0 || offset > volume.sizeBytes - length) {
+      return "range " + offset + "+" + length + " is outside volume " + volume.number + " of " + volume.sizeBytes
+          + " bytes";
     }
     return null;
   }
@@ -207,13 +281,38 @@ public final class ReplicaCore {
         null, Durability.CACHED));
   }
 
+  /**
+   * A FLUSH syncs the local data file and, on a Primary, sends a barrier to every replicating
+   * peer; it completes when all of them are done (a peer that disconnects no longer counts).
+   */
   private void flush(VolumeCore volume, Event.ClientRequest request) {
     if (!volume.diskful() || volume.diskState == DiskState.Failed || volume.diskState == DiskState.Attaching) {
       complete(request.requestId(), IoStatus.IO_ERROR, noDataReason(volume));
       return;
     }
-    long ioId = issue(new FlushIo(volume, request));
+    Connection.FlushWaiter waiter = new Connection.FlushWaiter(request.requestId(), volume.number);
+    if (role == Role.Primary) {
+      for (Connection connection : connections.values()) {
+        if (replicatesTo(connection, volume)) {
+          long sequence = connection.nextSequence++;
+          connection.barriers.put(sequence, waiter);
+          waiter.awaiting.add(connection.peer.nodeId());
+          send(connection, new Barrier(sequence));
+        }
+      }
+    }
+    long ioId = issue(new FlushIo(volume, waiter));
     outbox.add(new Effect.DataIo(ioId, volume.number, DataOperation.SYNC, 0, 0, null, Durability.FORCED));
+  }
+
+  private void finishFlush(Connection.FlushWaiter waiter) {
+    if (waiter.localDone && waiter.awaiting.isEmpty()) {
+      if (waiter.failure == null) {
+        complete(waiter.requestId, IoStatus.OK, null);
+      } else {
+        complete(waiter.requestId, IoStatus.IO_ERROR, waiter.failure);
+      }
+    }
   }
 
   private void write(VolumeCore volume, Event.ClientRequest request) {
@@ -226,7 +325,7 @@ public final class ReplicaCore {
       complete(request.requestId(), IoStatus.IO_ERROR, noDataReason(volume));
       return;
     }
-    VolumeCore.PendingWrite write = new VolumeCore.PendingWrite(request);
+    VolumeCore.PendingWrite write = new VolumeCore.PendingWrite(request, dataOperation(volume, request));
     if (write.extents.count() > volume.activityLog.capacity()) {
       complete(request.requestId(), IoStatus.INVALID, "a request of " + request.length() + " bytes spans "
           + write.extents.count() + " extents, more than the activity log's " + volume.activityLog.capacity());
@@ -243,42 +342,138 @@ public final class ReplicaCore {
     return "volume " + volume.number + " has no usable data here (disk " + volume.diskState + ")";
   }
 
-  /** Issues every pending write that may go now, and the next activity-log transaction if one is needed. */
+  private void advanceAll() {
+    for (VolumeCore volume : volumes.values()) {
+      advance(volume);
+    }
+  }
+
+  /** Issues every pending operation that may go now, and the next activity-log transaction if one is needed. */
   private void advance(VolumeCore volume) {
     if (volume.activityLog == null || volume.diskState == DiskState.Failed) {
       return;
     }
-    if (volume.newGenerationOnFirstWrite && !volume.pending.isEmpty()) {
+    if (role == Role.Primary && volume.newGenerationOnFirstWrite && hasClientWrite(volume.pending)) {
       startNewGeneration(volume);
     }
     if (volume.generationChangeInFlight) {
       pumpMetadata(volume);
       return;
     }
-    for (VolumeCore.PendingWrite write : volume.issuable()) {
-      volume.markOutOfSync(write, missingSlots(volume));
-      long ioId = issue(new WriteIo(volume, write));
-      Event.ClientRequest request = write.request;
-      outbox.add(new Effect.DataIo(ioId, volume.number, dataOperation(volume, request), request.offset(),
-          request.length(), request.kind() == RequestKind.WRITE ? request.payload() : null,
-          request.flags().contains(RequestFlag.FUA) ? Durability.FORCED : Durability.CACHED));
+    for (VolumeCore.PendingWrite write : volume.issuable(peersHaveRoom())) {
+      issueWrite(volume, write);
     }
     pumpMetadata(volume);
   }
 
+  private static boolean hasClientWrite(List<VolumeCore.PendingWrite> writes) {
+    for (VolumeCore.PendingWrite write : writes) {
+      if (write.origin == VolumeCore.Origin.CLIENT) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean peersHaveRoom() {
+    for (Connection connection : connections.values()) {
+      if (connection.inFlightBytes >= MAX_IN_FLIGHT_BYTES_PER_PEER) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void issueWrite(VolumeCore volume, VolumeCore.PendingWrite write) {
+    if (write.origin == VolumeCore.Origin.CLIENT) {
+      replicate(volume, write);
+    } else if (write.origin == VolumeCore.Origin.PEER) {
+      // a third node the Primary did not send this write to misses it
+      for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
+        int nodeId = slot.getKey();
+        if (nodeId != write.peerNodeId && (write.replicatedTo & (1 << nodeId)) == 0) {
+          volume.markOutOfSync(write, slot.getValue());
+        }
+      }
+    }
+    long ioId = issue(new WriteIo(volume, write));
+    outbox.add(new Effect.DataIo(ioId, volume.number, write.operation, write.offset, write.length,
+        write.payload == null ? null : write.payload.duplicate(), write.durability));
+  }
+
+  /** Sends a client write to every peer that replicates; marks it out of sync for every other diskful peer. */
+  private void replicate(VolumeCore volume, VolumeCore.PendingWrite write) {
+    List<Connection> targets = new ArrayList<>();
+    int replicatedTo = 1 << settings.nodeId();
+    for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
+      Connection connection = connections.get(slot.getKey());
+      if (replicatesTo(connection, volume)) {
+        targets.add(connection);
+        replicatedTo |= 1 << slot.getKey();
+      } else {
+        volume.markOutOfSync(write, slot.getValue());
+      }
+    }
+    int operation = write.operation == DataOperation.WRITE ? DataWrite.OP_WRITE
+        : write.operation == DataOperation.PUNCH_HOLE ? DataWrite.OP_PUNCH_HOLE : DataWrite.OP_WRITE_ZEROS;
+    int flags = write.durability == Durability.FORCED ? DataWrite.FLAG_FUA : 0;
+    if (settings.protocol() == ReplicationProtocol.B) {
+      flags |= DataWrite.FLAG_WANT_RECEIVED_ACK;
+    }
+    for (Connection connection : targets) {
+      long sequence = connection.nextSequence++;
+      int nodeId = connection.peer.nodeId();
+      connection.unacked.put(sequence, write);
+      connection.inFlightBytes += write.length;
+      write.awaitingWritten.add(nodeId);
+      if (settings.protocol() == ReplicationProtocol.B) {
+        write.awaitingReceived.add(nodeId);
+      }
+      send(connection, new DataWrite(sequence, volume.number, operation, flags, write.offset, write.length,
+          replicatedTo, write.payload == null ? null : write.payload.duplicate()));
+    }
+  }
+
+  /** Whether a Primary's writes to {@code volume} go to this peer: connected, decided, and the peer has a disk. */
+  private boolean replicatesTo(Connection connection, VolumeCore volume) {
+    if (connection == null || !connection.ready() || connection.peer.disk() != Peer.Disk.DISKFUL) {
+      return false;
+    }
+    PeerVolume peerVolume = connection.volumes.get(volume.number);
+    return peerVolume != null && peerVolume.replicates() && holdsData(peerVolume.peerDisk);
+  }
+
+  private static boolean holdsData(DiskState disk) {
+    return disk == DiskState.UpToDate || disk == DiskState.Consistent || disk == DiskState.Outdated
+        || disk == DiskState.Inconsistent;
+  }
+
   /**
-   * The first write after the node became Primary without every peer connected starts a new data
-   * generation, durable before the write goes out: a peer that missed writes can then never be
-   * mistaken for being in sync, also for replicas created already in sync ("day 0",
-   * DRBD-REFERENCE.md §4.1).
+   * The first write after the node became Primary starts a new data generation, durable before the
+   * write goes out; connected peers adopt it, and the slots of the others start tracking. A peer
+   * that missed writes can then never be mistaken for being in sync, also for replicas created
+   * already in sync ("day 0", DRBD-REFERENCE.md §4.1). The same happens on the first write after a
+   * peer was lost.
    */
   private void startNewGeneration(VolumeCore volume) {
     volume.newGenerationOnFirstWrite = false;
     volume.generationChangeInFlight = true;
     long next = freshUuid(volume.superblock.currentUuid());
-    changeSuperblock(volume, superblock -> superblock.withNewGeneration(next), Effect.DataSync.NONE,
+    Set<Integer> tracking = new HashSet<>();
+    List<Connection> adopting = new ArrayList<>();
+    for (Connection connection : connections.values()) {
+      if (replicatesTo(connection, volume)) {
+        adopting.add(connection);
+      } else {
+        tracking.add(connection.peer.nodeId());
+      }
+    }
+    changeSuperblock(volume, superblock -> superblock.withNewGeneration(next, tracking), Effect.DataSync.NONE,
         VolumeCore.LogCleanup.KEEP, () -> {
           volume.generationChangeInFlight = false;
+          for (Connection connection : adopting) {
+            send(connection, new NewCurrentUuid(volume.number, next));
+          }
           advance(volume);
         });
   }
@@ -301,9 +496,10 @@ public final class ReplicaCore {
     return keepAllocated ? DataOperation.WRITE_ZEROS : DataOperation.PUNCH_HOLE;
   }
 
-  /** Bitmap slots of the peers a write now misses: every peer, until replication connects them. */
-  private List<Integer> missingSlots(VolumeCore volume) {
-    return new ArrayList<>(volume.slotOfPeer.values());
+  /** Zeroing on this volume: a hole where the volume is thin and the zeros may be deallocated. */
+  private static DataOperation zeroing(VolumeCore volume, boolean mayDeallocate) {
+    return mayDeallocate && volume.provisioning != Provisioning.THICK ? DataOperation.PUNCH_HOLE
+        : DataOperation.WRITE_ZEROS;
   }
 
   // ---------------------------------------------------------------- metadata
@@ -346,8 +542,7 @@ public final class ReplicaCore {
   }
 
   private void issueMetadata(VolumeCore volume, Effect.DataSync dataSync, SortedMap<Integer, byte[]> pages,
-      io.tandem.engine.metadata.ActivityLogTransaction transaction, ActivityLogPlan plan, Superblock superblock,
-      Runnable onDurable) {
+      ActivityLogTransaction transaction, ActivityLogPlan plan, Superblock superblock, Runnable onDurable) {
     volume.metadataInFlight = true;
     long ioId = issue(new MetadataStep(volume, plan, superblock, onDurable));
     outbox.add(new Effect.MetadataIo(ioId, volume.number, dataSync, pages, transaction, superblock));
@@ -357,6 +552,19 @@ public final class ReplicaCore {
       VolumeCore.LogCleanup logCleanup, Runnable onDurable) {
     volume.superblockChanges.addLast(new VolumeCore.SuperblockChange(change, dataSync, logCleanup, onDurable));
     pumpMetadata(volume);
+  }
+
+  private static UnaryOperator<Superblock> withFlag(SuperblockFlag flag, boolean set) {
+    return superblock -> {
+      EnumSet<SuperblockFlag> flags = superblock.flags().isEmpty() ? EnumSet.noneOf(SuperblockFlag.class)
+          : EnumSet.copyOf(superblock.flags());
+      if (set) {
+        flags.add(flag);
+      } else {
+        flags.remove(flag);
+      }
+      return superblock.withFlags(flags);
+    };
   }
 
   // ---------------------------------------------------------------- completions
@@ -374,19 +582,7 @@ public final class ReplicaCore {
     }
     boolean ok = completed.outcome() == IoOutcome.OK;
     if (io instanceof WriteIo writeIo) {
-      VolumeCore volume = writeIo.volume();
-      volume.finished(writeIo.write());
-      long requestId = writeIo.write().request.requestId();
-      if (ok) {
-        complete(requestId, IoStatus.OK, null);
-      } else if (completed.outcome() == IoOutcome.NO_SPACE) {
-        complete(requestId, IoStatus.NO_SPACE, "no space left for volume " + volume.number + ": "
-            + completed.detail());
-      } else {
-        complete(requestId, IoStatus.IO_ERROR, "write failed on volume " + volume.number + ": " + completed.detail());
-        failDisk(volume, "write error: " + completed.detail());
-      }
-      advance(volume);
+      onWriteCompleted(writeIo.volume(), writeIo.write(), completed);
     } else if (io instanceof ReadIo readIo) {
       if (ok) {
         outbox.add(new Effect.RequestCompleted(readIo.request().requestId(), IoStatus.OK, null, completed.data()));
@@ -396,15 +592,150 @@ public final class ReplicaCore {
         failDisk(readIo.volume(), "read error: " + completed.detail());
       }
     } else if (io instanceof FlushIo flushIo) {
-      if (ok) {
-        complete(flushIo.request().requestId(), IoStatus.OK, null);
-      } else {
-        complete(flushIo.request().requestId(), IoStatus.IO_ERROR, "flush failed on volume "
-            + flushIo.volume().number + ": " + completed.detail());
+      Connection.FlushWaiter waiter = flushIo.waiter();
+      waiter.localDone = true;
+      if (!ok) {
+        waiter.failure = "flush failed on volume " + flushIo.volume().number + ": " + completed.detail();
         failDisk(flushIo.volume(), "flush error: " + completed.detail());
       }
+      finishFlush(waiter);
+    } else if (io instanceof BarrierSync barrierSync) {
+      Connection.IncomingBarrier barrier = barrierSync.barrier();
+      barrier.syncsLeft--;
+      barrier.failed |= !ok;
+      if (!ok) {
+        failDisk(barrierSync.volume(), "flush error: " + completed.detail());
+      }
+      if (barrier.syncsLeft == 0) {
+        Connection connection = barrierSync.connection();
+        connection.incomingBarriers.remove(barrier);
+        if (connection.id == barrierSync.connectionId()) {
+          send(connection, new BarrierAck(barrier.sequence, !barrier.failed));
+        }
+      }
+    } else if (io instanceof ResyncSync resyncSync) {
+      onResyncSynced(resyncSync, completed);
     } else {
       onMetadataCompleted((MetadataStep) io, completed);
+    }
+  }
+
+  private void onWriteCompleted(VolumeCore volume, VolumeCore.PendingWrite write, Event.IoCompleted completed) {
+    boolean ok = completed.outcome() == IoOutcome.OK;
+    switch (write.origin) {
+      case CLIENT:
+        write.localDone = true;
+        if (ok) {
+          write.localStatus = IoStatus.OK;
+        } else if (completed.outcome() == IoOutcome.NO_SPACE) {
+          write.localStatus = IoStatus.NO_SPACE;
+          write.localMessage = "no space left for volume " + volume.number + ": " + completed.detail();
+        } else {
+          write.localStatus = IoStatus.IO_ERROR;
+          write.localMessage = "write failed on volume " + volume.number + ": " + completed.detail();
+          failDisk(volume, "write error: " + completed.detail());
+        }
+        finishClientWrite(volume, write);
+        break;
+      case PEER: {
+        volume.finished(write);
+        Connection connection = connections.get(write.peerNodeId);
+        connection.incomingWrites.remove(write);
+        if (ok) {
+          Integer slot = volume.slotOfPeer.get(write.peerNodeId);
+          if (slot != null) {
+            // the sender wrote the same bytes: those whole blocks are in sync with it
+            volume.markInSync(slot, write.offset, write.length);
+          }
+        } else if (completed.outcome() != IoOutcome.NO_SPACE) {
+          failDisk(volume, "write error: " + completed.detail());
+        }
+        if (connection.id == write.connectionId) {
+          send(connection, new WriteAck(write.peerSequence, ok ? WriteAck.WRITTEN : WriteAck.FAILED));
+        }
+        for (Connection.IncomingBarrier barrier : connection.incomingBarriers) {
+          barrier.waitingFor.remove(write);
+        }
+        startBarriers(connection);
+        break;
+      }
+      case RESYNC_WRITE: {
+        volume.finished(write);
+        Connection connection = connections.get(write.peerNodeId);
+        PeerVolume peerVolume = connection.volume(volume.number);
+        if (!ok) {
+          failDisk(volume, "resync write error: " + completed.detail());
+        } else if (connection.id == write.connectionId && peerVolume.replication == ReplicationState.SyncTarget) {
+          peerVolume.writtenUnsynced.add(new PeerVolume.Outstanding(write.offset, write.length));
+        }
+        syncResyncWrites(volume, connection, false);
+        pumpResync(volume, connection);
+        break;
+      }
+      case RESYNC_READ: {
+        volume.finished(write);
+        Connection connection = connections.get(write.peerNodeId);
+        if (!ok) {
+          failDisk(volume, "read error: " + completed.detail());
+        }
+        if (connection.id == write.connectionId) {
+          ResyncReply reply;
+          if (!ok) {
+            reply = new ResyncReply(write.peerSequence, volume.number, write.offset, write.length, ResyncReply.FAILED,
+                null);
+          } else if (allZero(completed.data())) {
+            reply = new ResyncReply(write.peerSequence, volume.number, write.offset, write.length, ResyncReply.ZEROES,
+                null);
+          } else {
+            reply = new ResyncReply(write.peerSequence, volume.number, write.offset, write.length, ResyncReply.DATA,
+                completed.data());
+          }
+          send(connection, reply);
+        }
+        break;
+      }
+      default:
+        throw new IllegalStateException("unknown origin " + write.origin);
+    }
+    advance(volume);
+  }
+
+  private static boolean allZero(ByteBuffer data) {
+    ByteBuffer view = data.duplicate();
+    while (view.remaining() >= Long.BYTES) {
+      if (view.getLong() != 0) {
+        return false;
+      }
+    }
+    while (view.hasRemaining()) {
+      if (view.get() != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Answers a client write once the local write and what the protocol waits for are done; the
+   * write leaves the pipeline (and the activity log) when every peer wrote it or missed it.
+   */
+  private void finishClientWrite(VolumeCore volume, VolumeCore.PendingWrite write) {
+    if (!write.answered && write.localDone) {
+      boolean peersDone;
+      if (settings.protocol() == ReplicationProtocol.C) {
+        peersDone = write.awaitingWritten.isEmpty();
+      } else if (settings.protocol() == ReplicationProtocol.B) {
+        peersDone = write.awaitingReceived.isEmpty();
+      } else {
+        peersDone = true;
+      }
+      if (write.localStatus != IoStatus.OK || peersDone) {
+        write.answered = true;
+        complete(write.request.requestId(), write.localStatus, write.localMessage);
+      }
+    }
+    if (write.localDone && write.awaitingWritten.isEmpty()) {
+      volume.finished(write);
     }
   }
 
@@ -428,21 +759,51 @@ public final class ReplicaCore {
 
   /**
    * The local disk failed (DRBD's {@code on-io-error detach}): every waiting write fails, later I/O
-   * fails until the disk is attached again. Writes already issued complete as their I/O reports.
+   * fails until the disk is attached again. Writes already issued complete as their I/O reports;
+   * writes and resync requests from peers waiting here are answered as failed.
    */
   private void failDisk(VolumeCore volume, String reason) {
-    if (volume.diskState == DiskState.Failed) {
+    if (volume == null || volume.diskState == DiskState.Failed) {
       return;
     }
     volume.diskState = DiskState.Failed;
     volume.failure = reason;
     if (volume.activityLog != null) {
       for (VolumeCore.PendingWrite write : volume.drainPending()) {
-        complete(write.request.requestId(), IoStatus.IO_ERROR, noDataReason(volume));
+        failQueued(volume, write);
       }
     }
     while (!volume.superblockChanges.isEmpty()) {
       volume.superblockChanges.pollFirst().onDurable().run();
+    }
+    broadcastState();
+  }
+
+  /** Answers an operation that never reached the disk because the disk failed. */
+  private void failQueued(VolumeCore volume, VolumeCore.PendingWrite write) {
+    Connection connection = write.peerNodeId < 0 ? null : connections.get(write.peerNodeId);
+    switch (write.origin) {
+      case CLIENT:
+        complete(write.request.requestId(), IoStatus.IO_ERROR, noDataReason(volume));
+        break;
+      case PEER:
+        connection.incomingWrites.remove(write);
+        for (Connection.IncomingBarrier barrier : connection.incomingBarriers) {
+          barrier.waitingFor.remove(write);
+        }
+        if (connection.id == write.connectionId) {
+          send(connection, new WriteAck(write.peerSequence, WriteAck.FAILED));
+        }
+        startBarriers(connection);
+        break;
+      case RESYNC_READ:
+        if (connection.id == write.connectionId) {
+          send(connection, new ResyncReply(write.peerSequence, volume.number, write.offset, write.length,
+              ResyncReply.FAILED, null));
+        }
+        break;
+      default:
+        break;
     }
   }
 
@@ -526,15 +887,22 @@ public final class ReplicaCore {
   }
 
   private String promotionRefusal() {
+    String prefix = "cannot promote " + settings.resource() + " on " + settings.nodeName();
+    for (Connection connection : connections.values()) {
+      if (connection.ready() && connection.peerRole == Role.Primary) {
+        return prefix + ": " + connection.peer.name() + " is Primary; only one node may be Primary";
+      }
+      if (connection.grantedTransaction != 0) {
+        return prefix + ": " + connection.peer.name() + " is being promoted";
+      }
+    }
     QuorumVerdict quorum = quorum();
     if (!quorum.hasQuorum()) {
-      return "cannot promote " + settings.resource() + " on " + settings.nodeName() + " without quorum: "
-          + quorum.reason();
+      return prefix + " without quorum: " + quorum.reason();
     }
     for (VolumeCore volume : volumes.values()) {
       if (volume.diskState != DiskState.UpToDate) {
-        return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": volume " + volume.number
-            + " is " + volume.diskState + " and no UpToDate peer is reachable";
+        return prefix + ": volume " + volume.number + " is " + volume.diskState + " and no UpToDate peer is reachable";
       }
     }
     return null;
@@ -548,12 +916,146 @@ public final class ReplicaCore {
     return null;
   }
 
+  /**
+   * A promotion asks every connected peer first (two-phase commit): each votes no while it is
+   * Primary, promoting itself or has agreed to another node's promotion; only when all agreed is
+   * the change made durable and committed. A demotion needs nobody's consent.
+   */
   private void startRoleChange(Role target, boolean automatic, Long requestId) {
     RoleChange change = new RoleChange(target, automatic);
     if (requestId != null) {
       change.requests.add(requestId);
     }
     roleChange = change;
+    if (target == Role.Primary) {
+      for (Connection connection : connections.values()) {
+        if (connection.ready()) {
+          change.participants.add(connection.peer.nodeId());
+        }
+      }
+      if (!change.participants.isEmpty()) {
+        change.transaction = ((long) settings.nodeId() << 56) | nextTransaction++;
+        change.awaitingVotes.addAll(change.participants);
+        for (int nodeId : change.participants) {
+          send(connections.get(nodeId), new TwoPhase(change.transaction, TwoPhase.PREPARE, TwoPhase.PROMOTE, ""));
+        }
+        return;
+      }
+    }
+    applyRoleChange(change);
+  }
+
+  private void onVote(Connection connection, TwoPhase vote) {
+    RoleChange change = roleChange;
+    if (change == null || change.transaction != vote.transaction()
+        || !change.awaitingVotes.remove(connection.peer.nodeId())) {
+      return;
+    }
+    if (vote.step() == TwoPhase.NO) {
+      abortPromotion(change, connection.peer.name() + " refused: " + vote.text());
+      return;
+    }
+    votesCounted(change);
+  }
+
+  private void votesCounted(RoleChange change) {
+    if (!change.awaitingVotes.isEmpty()) {
+      return;
+    }
+    String refusal = promotionRefusalAfterVote();
+    if (refusal != null) {
+      abortPromotion(change, refusal);
+      return;
+    }
+    for (int nodeId : change.participants) {
+      Connection connection = connections.get(nodeId);
+      if (connection.ready()) {
+        send(connection, new TwoPhase(change.transaction, TwoPhase.COMMIT, TwoPhase.PROMOTE, ""));
+      }
+    }
+    applyRoleChange(change);
+  }
+
+  /** What may have changed while the votes were collected. */
+  private String promotionRefusalAfterVote() {
+    QuorumVerdict quorum = quorum();
+    if (!quorum.hasQuorum()) {
+      return "cannot promote " + settings.resource() + " on " + settings.nodeName() + " without quorum: "
+          + quorum.reason();
+    }
+    for (VolumeCore volume : volumes.values()) {
+      if (volume.diskState != DiskState.UpToDate) {
+        return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": volume " + volume.number
+            + " is " + volume.diskState;
+      }
+    }
+    return null;
+  }
+
+  private void abortPromotion(RoleChange change, String reason) {
+    for (int nodeId : change.participants) {
+      Connection connection = connections.get(nodeId);
+      if (connection.ready()) {
+        send(connection, new TwoPhase(change.transaction, TwoPhase.ABORT, TwoPhase.PROMOTE, ""));
+      }
+    }
+    finishRoleChange(change, "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": " + reason);
+  }
+
+  private void onTwoPhase(Connection connection, TwoPhase message) {
+    switch (message.step()) {
+      case TwoPhase.PREPARE: {
+        String refusal = voteAgainst(connection);
+        if (refusal == null) {
+          connection.grantedTransaction = message.transaction();
+          send(connection, new TwoPhase(message.transaction(), TwoPhase.YES, message.change(), ""));
+        } else {
+          send(connection, new TwoPhase(message.transaction(), TwoPhase.NO, message.change(), refusal));
+        }
+        break;
+      }
+      case TwoPhase.YES:
+      case TwoPhase.NO:
+        onVote(connection, message);
+        break;
+      case TwoPhase.COMMIT:
+        if (connection.grantedTransaction == message.transaction()) {
+          connection.grantedTransaction = 0;
+          connection.peerRole = Role.Primary;
+        }
+        break;
+      case TwoPhase.ABORT:
+        if (connection.grantedTransaction == message.transaction()) {
+          connection.grantedTransaction = 0;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Why this node votes against a peer's promotion, or null to agree. */
+  private String voteAgainst(Connection candidate) {
+    if (role == Role.Primary) {
+      return settings.nodeName() + " is Primary";
+    }
+    if (roleChange != null && roleChange.target == Role.Primary) {
+      return settings.nodeName() + " is being promoted itself";
+    }
+    for (Connection connection : connections.values()) {
+      if (connection != candidate && connection.grantedTransaction != 0) {
+        return settings.nodeName() + " agreed to the promotion of " + connection.peer.name();
+      }
+      if (connection != candidate && connection.ready() && connection.peerRole == Role.Primary) {
+        return connection.peer.name() + " is Primary";
+      }
+    }
+    return null;
+  }
+
+  /** Makes the role durable on every usable disk, then finishes. */
+  private void applyRoleChange(RoleChange change) {
+    Role target = change.target;
     List<VolumeCore> diskful = new ArrayList<>();
     for (VolumeCore volume : volumes.values()) {
       if (volume.diskful() && volume.diskState != DiskState.Failed) {
@@ -562,59 +1064,50 @@ public final class ReplicaCore {
     }
     change.volumesLeft = diskful.size();
     if (diskful.isEmpty()) {
-      finishRoleChange(change);
+      finishRoleChange(change, null);
       return;
     }
     for (VolumeCore volume : diskful) {
       // DRBD-REFERENCE.md §1.3: the primary indicator is durable before the node acts as Primary,
       // so a crash while Primary is recognised on the next attach (the log is then applied).
-      UnaryOperator<Superblock> flagChange = superblock -> superblock.withFlags(withPrimaryIndicator(
-          superblock.flags(), target == Role.Primary));
-      // a demotion is a graceful stop of writing: everything is made durable and the log emptied
+      // A demotion is a graceful stop of writing: everything is made durable and the log emptied.
       boolean demotion = target == Role.Secondary;
-      changeSuperblock(volume, flagChange, demotion ? Effect.DataSync.FIRST : Effect.DataSync.NONE,
+      changeSuperblock(volume, withFlag(SuperblockFlag.PRIMARY_INDICATOR, target == Role.Primary),
+          demotion ? Effect.DataSync.FIRST : Effect.DataSync.NONE,
           demotion ? VolumeCore.LogCleanup.EMPTY_IF_IDLE : VolumeCore.LogCleanup.KEEP, () -> {
             change.volumesLeft--;
             if (change.volumesLeft == 0) {
-              finishRoleChange(change);
+              finishRoleChange(change, null);
             }
           });
     }
   }
 
-  private static EnumSet<SuperblockFlag> withPrimaryIndicator(java.util.Set<SuperblockFlag> flags, boolean set) {
-    EnumSet<SuperblockFlag> updated = flags.isEmpty() ? EnumSet.noneOf(SuperblockFlag.class) : EnumSet.copyOf(flags);
-    if (set) {
-      updated.add(SuperblockFlag.PRIMARY_INDICATOR);
-    } else {
-      updated.remove(SuperblockFlag.PRIMARY_INDICATOR);
-    }
-    return updated;
-  }
-
-  private void finishRoleChange(RoleChange change) {
+  private void finishRoleChange(RoleChange change, String refusal) {
     roleChange = null;
-    String failure = null;
-    for (VolumeCore volume : volumes.values()) {
-      if (volume.diskState == DiskState.Failed && change.target == Role.Primary) {
-        failure = noDataReason(volume);
+    String failure = refusal;
+    if (failure == null && change.target == Role.Primary) {
+      for (VolumeCore volume : volumes.values()) {
+        if (volume.diskState == DiskState.Failed) {
+          failure = "promotion failed: " + noDataReason(volume);
+        }
       }
     }
     if (failure == null) {
       role = change.target;
       autoPromoted = change.target == Role.Primary && change.automatic;
-      if (change.target == Role.Primary && !settings.peers().isEmpty()) {
-        // no peer is connected yet (replication comes next), so every promotion counts
-        for (VolumeCore volume : volumes.values()) {
-          volume.newGenerationOnFirstWrite = volume.diskful();
-        }
+      for (VolumeCore volume : volumes.values()) {
+        // every promotion starts a new generation on its first write (DRBD-REFERENCE.md §4.1)
+        volume.newGenerationOnFirstWrite = change.target == Role.Primary && volume.diskful()
+            && !connections.isEmpty();
       }
+      broadcastState();
     }
     for (long requestId : change.requests) {
       if (failure == null) {
         complete(requestId, IoStatus.OK, null);
       } else {
-        refuseAttachedWriter(requestId, change.automatic, "promotion failed: " + failure);
+        refuseAttachedWriter(requestId, change.automatic, failure);
       }
     }
     List<Long> waiting = new ArrayList<>(writersAfterRoleChange);
@@ -624,39 +1117,996 @@ public final class ReplicaCore {
     }
   }
 
-  // ---------------------------------------------------------------- peers
+  // ---------------------------------------------------------------- peers: connections
+
+  private Connection connection(int nodeId) {
+    Connection connection = connections.get(nodeId);
+    if (connection == null) {
+      throw new IllegalArgumentException("node id " + nodeId + " is not a peer of " + settings.nodeName()
+          + " in resource " + settings.resource());
+    }
+    return connection;
+  }
+
+  private void send(Connection connection, WireMessage message) {
+    if (connection.connected()) {
+      outbox.add(new Effect.SendToPeer(connection.peer.nodeId(), connection.id, message));
+    }
+  }
 
   private void onPeerConnected(Event.PeerConnected connected) {
-    connectionIds.put(connected.nodeId(), connected.connectionId());
+    Connection connection = connection(connected.nodeId());
+    if (connection.held) {
+      outbox.add(new Effect.HoldPeer(connection.peer.nodeId(), true, connection.problem));
+      return;
+    }
+    if (connection.connected()) {
+      lost(connection, "replaced by a new connection");
+    }
+    connection.id = connected.connectionId();
+    connection.problem = null;
+    connection.nextSequence = 1;
+    sendState(connection);
   }
 
   private void onPeerDisconnected(Event.PeerDisconnected disconnected) {
-    connectionIds.remove(disconnected.nodeId(), disconnected.connectionId());
-  }
-
-  private void onPeerReceived(Event.PeerReceived received) {
-    // replication messages are handled from the next commit on
+    Connection connection = connection(disconnected.nodeId());
+    if (connection.id == disconnected.connectionId()) {
+      lost(connection, disconnected.reason());
+    }
   }
 
   private void onPeerCommand(Event.PeerCommand command) {
-    if (settings.peers().stream().noneMatch(peer -> peer.nodeId() == command.nodeId())) {
+    Connection connection = connections.get(command.nodeId());
+    if (connection == null) {
       complete(command.requestId(), IoStatus.INVALID, "node id " + command.nodeId() + " is not a peer of "
           + settings.nodeName() + " in resource " + settings.resource());
       return;
     }
-    if (!command.connect()) {
-      connectionIds.remove(command.nodeId());
+    if (command.connect()) {
+      connection.held = false;
+      connection.problem = null;
+      outbox.add(new Effect.HoldPeer(command.nodeId(), false, "connect requested by an operator"));
+    } else {
+      hold(connection, "disconnect requested by an operator");
     }
-    outbox.add(new Effect.HoldPeer(command.nodeId(), !command.connect(), command.connect()
-        ? "connect requested by an operator" : "disconnect requested by an operator"));
     complete(command.requestId(), IoStatus.OK, null);
+  }
+
+  private void onDiscardMyData(Event.DiscardMyData discard) {
+    if (role == Role.Primary || roleChange != null) {
+      complete(discard.requestId(), IoStatus.REFUSED, "cannot discard the data of " + settings.resource() + " on "
+          + settings.nodeName() + " while it is Primary; demote it first");
+      return;
+    }
+    discardMyData = true;
+    for (Connection connection : connections.values()) {
+      if (connection.held) {
+        connection.held = false;
+        connection.problem = null;
+        outbox.add(new Effect.HoldPeer(connection.peer.nodeId(), false, "discard-my-data: connecting to resolve"));
+      }
+    }
+    complete(discard.requestId(), IoStatus.OK, null);
+  }
+
+  /** Drops the connection and keeps the peer StandAlone until an operator connects it again. */
+  private void hold(Connection connection, String reason) {
+    connection.held = true;
+    connection.problem = reason;
+    if (connection.connected()) {
+      lost(connection, reason);
+    }
+    outbox.add(new Effect.HoldPeer(connection.peer.nodeId(), true, reason));
+  }
+
+  /**
+   * The connection ended: writes it still owed an acknowledgement are marked out of sync for the
+   * peer, flushes and promotions stop waiting for it, and a Primary starts a new generation on its
+   * next write.
+   */
+  private void lost(Connection connection, String reason) {
+    int nodeId = connection.peer.nodeId();
+    boolean wasReplicating = false;
+    for (VolumeCore volume : volumes.values()) {
+      wasReplicating |= replicatesTo(connection, volume);
+    }
+    connection.id = 0;
+    connection.everConnected = true;
+    if (connection.problem == null) {
+      connection.problem = reason;
+    }
+    connection.peerState = null;
+    connection.peerRole = Role.Secondary;
+    connection.grantedTransaction = 0;
+    Set<VolumeCore> touched = new LinkedHashSet<>();
+    for (VolumeCore.PendingWrite write : connection.unacked.values()) {
+      VolumeCore volume = volumes.get(write.request.volume());
+      if (write.awaitingWritten.remove(nodeId)) {
+        volume.markOutOfSync(write, volume.slotOfPeer.get(nodeId));
+      }
+      write.awaitingReceived.remove(nodeId);
+      touched.add(volume);
+    }
+    List<VolumeCore.PendingWrite> owed = new ArrayList<>(connection.unacked.values());
+    connection.unacked.clear();
+    connection.inFlightBytes = 0;
+    for (VolumeCore.PendingWrite write : owed) {
+      VolumeCore volume = volumes.get(write.request.volume());
+      if (volume.active.contains(write)) {
+        finishClientWrite(volume, write);
+      }
+    }
+    List<Connection.FlushWaiter> flushes = new ArrayList<>(connection.barriers.values());
+    connection.barriers.clear();
+    for (Connection.FlushWaiter waiter : flushes) {
+      waiter.awaiting.remove(nodeId);
+      finishFlush(waiter);
+    }
+    connection.incomingBarriers.clear();
+    for (PeerVolume peerVolume : connection.volumes.values()) {
+      peerVolume.reset();
+    }
+    if (roleChange != null && roleChange.awaitingVotes.remove(nodeId)) {
+      votesCounted(roleChange);
+    }
+    if (role == Role.Primary && wasReplicating) {
+      for (VolumeCore volume : volumes.values()) {
+        volume.newGenerationOnFirstWrite = volume.diskful();
+      }
+    }
+    for (VolumeCore volume : volumes.values()) {
+      resumePausedTarget(volume);
+    }
+    touched.addAll(volumes.values());
+    for (VolumeCore volume : touched) {
+      advance(volume);
+    }
+  }
+
+  private void sendState(Connection connection) {
+    List<ReplicaState.VolumeState> states = new ArrayList<>();
+    for (VolumeCore volume : volumes.values()) {
+      Superblock superblock = volume.superblock;
+      int flags = 0;
+      long current = 0;
+      Map<Integer, Long> bitmapUuids = new TreeMap<>();
+      List<Long> history = new ArrayList<>();
+      if (superblock != null) {
+        if (superblock.flags().contains(SuperblockFlag.CRASHED_PRIMARY)) {
+          flags |= ReplicaState.VolumeState.FLAG_CRASHED_PRIMARY;
+        }
+        if (superblock.flags().contains(SuperblockFlag.PRIMARY_LOST_QUORUM)) {
+          flags |= ReplicaState.VolumeState.FLAG_LOST_QUORUM_AS_PRIMARY;
+        }
+        current = superblock.currentUuid();
+        for (PeerSlot slot : superblock.peerSlots()) {
+          if (slot.peerNodeId() != PeerSlot.UNASSIGNED && slot.bitmapUuid() != 0) {
+            bitmapUuids.put(slot.peerNodeId(), slot.bitmapUuid());
+          }
+        }
+        for (long uuid : superblock.historyUuids()) {
+          if (uuid != 0) {
+            history.add(uuid);
+          }
+        }
+      }
+      if (connection.everConnected) {
+        flags |= ReplicaState.VolumeState.FLAG_RECONNECT;
+      }
+      if (discardMyData) {
+        flags |= ReplicaState.VolumeState.FLAG_DISCARD_MY_DATA;
+      }
+      states.add(new ReplicaState.VolumeState(volume.number, volume.diskState.ordinal(), flags, volume.sizeBytes,
+          current, bitmapUuids, history));
+      connection.volume(volume.number).reportedDisk = volume.diskState;
+    }
+    send(connection, new ReplicaState(role == Role.Primary ? ReplicaState.ROLE_PRIMARY : ReplicaState.ROLE_SECONDARY,
+        states));
+  }
+
+  /** Tells every connected peer this node's role and disk states (after a change). */
+  private void broadcastState() {
+    for (Connection connection : connections.values()) {
+      if (connection.connected()) {
+        sendState(connection);
+      }
+    }
+  }
+
+  private void onPeerReceived(Event.PeerReceived received) {
+    Connection connection = connection(received.nodeId());
+    if (connection.id != received.connectionId()) {
+      return; // from a connection that has ended
+    }
+    WireMessage message = received.message();
+    if (message instanceof ReplicaState state) {
+      onPeerState(connection, state);
+    } else if (connection.peerState == null) {
+      hold(connection, "protocol error: " + message.type() + " before the peer's state");
+    } else if (message instanceof DataWrite write) {
+      onDataWrite(connection, write);
+    } else if (message instanceof WriteAck ack) {
+      onWriteAck(connection, ack);
+    } else if (message instanceof Barrier barrier) {
+      onBarrier(connection, barrier);
+    } else if (message instanceof BarrierAck ack) {
+      onBarrierAck(connection, ack);
+    } else if (message instanceof BitmapRuns runs) {
+      onBitmapRuns(connection, runs);
+    } else if (message instanceof ResyncRequest request) {
+      onResyncRequest(connection, request);
+    } else if (message instanceof ResyncReply reply) {
+      onResyncReply(connection, reply);
+    } else if (message instanceof InSync inSync) {
+      onInSync(connection, inSync);
+    } else if (message instanceof ResyncFinished finished) {
+      onResyncFinished(connection, finished);
+    } else if (message instanceof NewCurrentUuid newUuid) {
+      onNewCurrentUuid(connection, newUuid);
+    } else if (message instanceof TwoPhase twoPhase) {
+      onTwoPhase(connection, twoPhase);
+    }
+    // other kinds (PING, PONG) never reach the core
+  }
+
+  private static DiskState diskState(int code) {
+    DiskState[] states = DiskState.values();
+    return code >= 0 && code < states.length ? states[code] : DiskState.DUnknown;
+  }
+
+  // ---------------------------------------------------------------- peers: the connect decision
+
+  private void onPeerState(Connection connection, ReplicaState state) {
+    boolean first = connection.peerState == null;
+    Role previousRole = connection.peerRole;
+    connection.peerState = state;
+    connection.peerRole = state.role() == ReplicaState.ROLE_PRIMARY ? Role.Primary : Role.Secondary;
+    for (ReplicaState.VolumeState volumeState : state.volumes()) {
+      PeerVolume peerVolume = connection.volume(volumeState.number());
+      peerVolume.peerDisk = diskState(volumeState.diskState());
+      peerVolume.peerCurrentUuid = volumeState.currentUuid();
+    }
+    if (first) {
+      decide(connection);
+      return;
+    }
+    for (VolumeCore volume : volumes.values()) {
+      PeerVolume peerVolume = connection.volume(volume.number);
+      if (peerVolume.replication == ReplicationState.SyncTarget && !holdsUpToDateData(peerVolume.peerDisk)) {
+        pauseTarget(volume, connection, connection.peer.name() + " has no UpToDate data any more");
+        resumePausedTarget(volume);
+      } else if (connection.peerRole == Role.Primary && previousRole != Role.Primary
+          && peerVolume.replication == ReplicationState.PausedSyncT) {
+        // the Primary's writes come over its own connection: resync from it, not from a third node
+        for (Connection other : connections.values()) {
+          if (other != connection && other.volume(volume.number).replication == ReplicationState.SyncTarget) {
+            pauseTarget(volume, other, connection.peer.name() + " became Primary");
+          }
+        }
+        resumePausedTarget(volume);
+      }
+    }
+    advanceAll();
+  }
+
+  private static boolean holdsUpToDateData(DiskState disk) {
+    return disk == DiskState.UpToDate;
+  }
+
+  /** Decides per volume what the new connection does (DRBD-REFERENCE.md §4.2), then sends the bitmaps. */
+  private void decide(Connection connection) {
+    for (VolumeCore volume : volumes.values()) {
+      ReplicaState.VolumeState theirs = connection.peerVolumeState(volume.number);
+      if (theirs == null) {
+        hold(connection, connection.peer.name() + " has no volume " + volume.number + " of resource "
+            + settings.resource() + "; check both configurations");
+        return;
+      }
+      if (theirs.sizeBytes() != volume.sizeBytes) {
+        hold(connection, "volume " + volume.number + " is " + volume.sizeBytes + " bytes here and "
+            + theirs.sizeBytes() + " bytes on " + connection.peer.name() + "; check both configurations");
+        return;
+      }
+    }
+    Map<Integer, ResyncDecision> decisions = new TreeMap<>();
+    for (VolumeCore volume : volumes.values()) {
+      PeerVolume peerVolume = connection.volume(volume.number);
+      if (!exchangesBitmaps(volume, connection, peerVolume)) {
+        continue;
+      }
+      ReplicaState.VolumeState theirs = connection.peerVolumeState(volume.number);
+      ResyncDecision decision = ResyncDecider.decide(mySide(volume, connection, peerVolume),
+          peerSide(connection, theirs), settings.protocol());
+      ResyncDecision.Kind kind = decision.kind();
+      if (kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY) {
+        boolean theyDiscard = (theirs.flags() & ReplicaState.VolumeState.FLAG_DISCARD_MY_DATA) != 0;
+        if (discardMyData != theyDiscard) {
+          // an operator chose the loser: its changes are overwritten by the other side's
+          decision = new ResyncDecision(discardMyData ? ResyncDecision.Kind.TARGET_BITMAP
+              : ResyncDecision.Kind.SOURCE_BITMAP, decision.rule(), -1, "split brain resolved by discard-my-data on "
+              + (discardMyData ? settings.nodeName() : connection.peer.name()));
+          kind = decision.kind();
+        } else if (kind == ResyncDecision.Kind.SPLIT_BRAIN && settings.splitBrain() != SplitBrainPolicy.DISCONNECT
+            && !discardMyData) {
+          peerVolume.splitBrainPending = true;
+          decisions.put(volume.number, decision);
+          continue;
+        }
+      }
+      if (kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY
+          || kind == ResyncDecision.Kind.UNRELATED) {
+        String what = kind == ResyncDecision.Kind.UNRELATED ? "unrelated data" : "split brain";
+        hold(connection, what + " detected on volume " + volume.number + " with " + connection.peer.name() + " ("
+            + decision.reason() + "); nothing was synced. Resolve it with discard-my-data on the node whose"
+            + " changes are to be dropped, then connect");
+        return;
+      }
+      decisions.put(volume.number, decision);
+    }
+    for (VolumeCore volume : volumes.values()) {
+      PeerVolume peerVolume = connection.volume(volume.number);
+      ResyncDecision decision = decisions.get(volume.number);
+      if (decision == null) {
+        peerVolume.replication = ReplicationState.Established;
+        continue;
+      }
+      int slot = volume.slotOfPeer.get(connection.peer.nodeId());
+      switch (decision.kind()) {
+        case SOURCE_BITMAP:
+        case SOURCE_FULL:
+          peerVolume.direction = PeerVolume.Direction.SOURCE;
+          peerVolume.replication = ReplicationState.WFBitMapS;
+          break;
+        case TARGET_BITMAP:
+        case TARGET_FULL:
+          peerVolume.direction = PeerVolume.Direction.TARGET;
+          peerVolume.replication = ReplicationState.WFBitMapT;
+          break;
+        default:
+          peerVolume.direction = PeerVolume.Direction.NONE;
+          peerVolume.replication = peerVolume.splitBrainPending ? ReplicationState.WFBitMapS
+              : ReplicationState.Established;
+          break;
+      }
+      long blocks = volume.bitmap.blocks();
+      if (decision.kind() == ResyncDecision.Kind.SOURCE_FULL || decision.kind() == ResyncDecision.Kind.TARGET_FULL) {
+        peerVolume.fullSync = true;
+        volume.bitmap.set(slot, 0, blocks - 1);
+      } else if (decision.viaNode() >= 0 && peerVolume.direction == PeerVolume.Direction.SOURCE) {
+        Integer viaSlot = volume.slotOfPeer.get(decision.viaNode());
+        if (viaSlot == null) {
+          volume.bitmap.set(slot, 0, blocks - 1);
+        } else {
+          unionInto(volume.bitmap, viaSlot, slot);
+        }
+      }
+      peerVolume.myChanges = volume.bitmap.count(slot);
+      sendBitmap(connection, volume, slot);
+    }
+  }
+
+  /** Both sides hold data and report it: the bitmaps are exchanged (each side checks the same reported states). */
+  private static boolean exchangesBitmaps(VolumeCore volume, Connection connection, PeerVolume peerVolume) {
+    return volume.diskful() && connection.peer.disk() == Peer.Disk.DISKFUL
+        && holdsData(peerVolume.reportedDisk) && holdsData(peerVolume.peerDisk);
+  }
+
+  private ConnectingSide mySide(VolumeCore volume, Connection connection, PeerVolume peerVolume) {
+    Superblock superblock = volume.superblock;
+    Map<Integer, Long> bitmapUuids = new TreeMap<>();
+    for (PeerSlot slot : superblock.peerSlots()) {
+      if (slot.peerNodeId() != PeerSlot.UNASSIGNED && slot.bitmapUuid() != 0) {
+        bitmapUuids.put(slot.peerNodeId(), slot.bitmapUuid());
+      }
+    }
+    Set<ConnectingSide.Flag> flags = EnumSet.noneOf(ConnectingSide.Flag.class);
+    if (superblock.flags().contains(SuperblockFlag.CRASHED_PRIMARY)) {
+      flags.add(ConnectingSide.Flag.CRASHED_PRIMARY);
+    }
+    if (superblock.flags().contains(SuperblockFlag.PRIMARY_LOST_QUORUM)) {
+      flags.add(ConnectingSide.Flag.LOST_QUORUM_AS_PRIMARY);
+    }
+    if (connection.everConnected) {
+      flags.add(ConnectingSide.Flag.RECONNECT);
+    }
+    return new ConnectingSide(settings.nodeId(), new Generations(superblock.currentUuid(), bitmapUuids,
+        superblock.historyUuids()), flags, role, peerVolume.reportedDisk);
+  }
+
+  private static ConnectingSide peerSide(Connection connection, ReplicaState.VolumeState theirs) {
+    Set<ConnectingSide.Flag> flags = EnumSet.noneOf(ConnectingSide.Flag.class);
+    if ((theirs.flags() & ReplicaState.VolumeState.FLAG_CRASHED_PRIMARY) != 0) {
+      flags.add(ConnectingSide.Flag.CRASHED_PRIMARY);
+    }
+    if ((theirs.flags() & ReplicaState.VolumeState.FLAG_LOST_QUORUM_AS_PRIMARY) != 0) {
+      flags.add(ConnectingSide.Flag.LOST_QUORUM_AS_PRIMARY);
+    }
+    if ((theirs.flags() & ReplicaState.VolumeState.FLAG_RECONNECT) != 0) {
+      flags.add(ConnectingSide.Flag.RECONNECT);
+    }
+    return new ConnectingSide(connection.peer.nodeId(), new Generations(theirs.currentUuid(), theirs.bitmapUuids(),
+        theirs.history()), flags, connection.peerRole, diskState(theirs.diskState()));
+  }
+
+  private static void unionInto(Bitmap bitmap, int fromSlot, int toSlot) {
+    long block = bitmap.nextSetBit(fromSlot, 0);
+    while (block >= 0) {
+      long last = block;
+      while (last + 1 < bitmap.blocks() && bitmap.get(fromSlot, last + 1)) {
+        last++;
+      }
+      bitmap.set(toSlot, block, last);
+      block = last + 1 < bitmap.blocks() ? bitmap.nextSetBit(fromSlot, last + 1) : -1;
+    }
+  }
+
+  private void sendBitmap(Connection connection, VolumeCore volume, int slot) {
+    List<BitmapRuns.BlockRun> runs = new ArrayList<>();
+    Bitmap bitmap = volume.bitmap;
+    long block = bitmap.nextSetBit(slot, 0);
+    while (block >= 0) {
+      long last = block;
+      while (last + 1 < bitmap.blocks() && bitmap.get(slot, last + 1)) {
+        last++;
+      }
+      runs.add(new BitmapRuns.BlockRun(block, last - block + 1));
+      block = last + 1 < bitmap.blocks() ? bitmap.nextSetBit(slot, last + 1) : -1;
+    }
+    for (BitmapRuns message : BitmapRuns.split(volume.number, runs, BitmapRuns.MAX_RUNS)) {
+      send(connection, message);
+    }
+  }
+
+  private void onBitmapRuns(Connection connection, BitmapRuns runs) {
+    VolumeCore volume = volumes.get(runs.volume());
+    if (volume == null || !volume.diskful()) {
+      hold(connection, "protocol error: a bitmap for volume " + runs.volume() + ", which has no disk here");
+      return;
+    }
+    PeerVolume peerVolume = connection.volume(volume.number);
+    int slot = volume.slotOfPeer.get(connection.peer.nodeId());
+    long blocks = volume.bitmap.blocks();
+    for (BitmapRuns.BlockRun run : runs.runs()) {
+      peerVolume.theirChanges += run.count();
+      if (run.first() >= blocks) {
+        continue;
+      }
+      volume.bitmap.set(slot, run.first(), Math.min(blocks, run.first() + run.count()) - 1);
+    }
+    if (runs.last()) {
+      peerVolume.bitmapReceived = true;
+      startResync(volume, connection);
+    }
+  }
+
+  // ---------------------------------------------------------------- peers: resync
+
+  /**
+   * Both bitmaps are in: the union says what differs. A decided direction starts the resync; with
+   * no direction (same generation) a non-empty union is synced from the side that is UpToDate,
+   * else the Primary, else the lower node id — the replicas were equal at the generation's start,
+   * so only blocks a crash may have left different are marked.
+   */
+  private void startResync(VolumeCore volume, Connection connection) {
+    PeerVolume peerVolume = connection.volume(volume.number);
+    int slot = volume.slotOfPeer.get(connection.peer.nodeId());
+    long marked = volume.bitmap.count(slot);
+    if (peerVolume.splitBrainPending) {
+      peerVolume.splitBrainPending = false;
+      String unresolved = resolveSplitBrain(connection, peerVolume);
+      if (unresolved != null) {
+        hold(connection, "split brain detected on volume " + volume.number + " with " + connection.peer.name()
+            + ": " + unresolved + "; nothing was synced. Resolve it with discard-my-data on the node whose changes"
+            + " are to be dropped, then connect");
+        return;
+      }
+    } else if (peerVolume.direction == PeerVolume.Direction.NONE) {
+      if (marked == 0) {
+        peerVolume.replication = ReplicationState.Established;
+        return;
+      }
+      peerVolume.direction = directionWithoutDecision(volume, connection, peerVolume);
+    }
+    peerVolume.totalBlocks = marked;
+    if (peerVolume.direction == PeerVolume.Direction.SOURCE) {
+      peerVolume.replication = ReplicationState.SyncSource;
+      return;
+    }
+    peerVolume.replication = ReplicationState.PausedSyncT;
+    resumePausedTarget(volume);
+  }
+
+  /**
+   * Applies the split-brain policy once both change counts are known; both sides compute the same
+   * outcome from their own view. Returns why it stays unresolved, or null with the direction set.
+   */
+  private String resolveSplitBrain(Connection connection, PeerVolume peerVolume) {
+    long mine = peerVolume.myChanges;
+    long theirs = peerVolume.theirChanges;
+    PeerVolume.Direction direction = null;
+    String policy = settings.splitBrain().text();
+    switch (settings.splitBrain()) {
+      case DISCARD_ZERO_CHANGES:
+        if (mine == 0 && theirs > 0) {
+          direction = PeerVolume.Direction.TARGET;
+        } else if (theirs == 0 && mine > 0) {
+          direction = PeerVolume.Direction.SOURCE;
+        } else if (mine == 0) {
+          direction = settings.nodeId() > connection.peer.nodeId() ? PeerVolume.Direction.TARGET
+              : PeerVolume.Direction.SOURCE;
+        } else {
+          return "both sides changed blocks (" + mine + " here, " + theirs + " on " + connection.peer.name()
+              + ") and the policy is " + policy;
+        }
+        break;
+      case DISCARD_LEAST_CHANGES:
+        if (mine != theirs) {
+          direction = mine < theirs ? PeerVolume.Direction.TARGET : PeerVolume.Direction.SOURCE;
+        } else {
+          direction = settings.nodeId() > connection.peer.nodeId() ? PeerVolume.Direction.TARGET
+              : PeerVolume.Direction.SOURCE;
+        }
+        break;
+      case DISCARD_SECONDARY:
+        if (role == Role.Primary && connection.peerRole != Role.Primary) {
+          direction = PeerVolume.Direction.SOURCE;
+        } else if (role != Role.Primary && connection.peerRole == Role.Primary) {
+          direction = PeerVolume.Direction.TARGET;
+        } else {
+          return "neither or both sides are Primary and the policy is " + policy;
+        }
+        break;
+      default:
+        return "the policy is " + policy;
+    }
+    boolean targetIsPrimary = direction == PeerVolume.Direction.TARGET ? role == Role.Primary
+        : connection.peerRole == Role.Primary;
+    if (targetIsPrimary) {
+      return "the policy " + policy + " would discard the changes of the Primary";
+    }
+    peerVolume.direction = direction;
+    peerVolume.replication = direction == PeerVolume.Direction.SOURCE ? ReplicationState.WFBitMapS
+        : ReplicationState.WFBitMapT;
+    return null;
+  }
+
+  private PeerVolume.Direction directionWithoutDecision(VolumeCore volume, Connection connection,
+      PeerVolume peerVolume) {
+    boolean mineUpToDate = peerVolume.reportedDisk == DiskState.UpToDate;
+    boolean theirsUpToDate = peerVolume.peerDisk == DiskState.UpToDate;
+    if (mineUpToDate != theirsUpToDate) {
+      return mineUpToDate ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
+    }
+    if (role == Role.Primary || connection.peerRole == Role.Primary) {
+      return role == Role.Primary ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
+    }
+    return settings.nodeId() < connection.peer.nodeId() ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
+  }
+
+  /**
+   * Starts resyncing a volume from one of the sources waiting (PausedSyncT) if none is active: the
+   * connected Primary if it is one of them, else the lowest node id.
+   */
+  private void resumePausedTarget(VolumeCore volume) {
+    if (!volume.diskful() || volume.diskState == DiskState.Failed) {
+      return;
+    }
+    Connection chosen = null;
+    for (Connection connection : connections.values()) {
+      PeerVolume peerVolume = connection.volume(volume.number);
+      if (peerVolume.replication == ReplicationState.SyncTarget) {
+        return;
+      }
+      if (peerVolume.replication == ReplicationState.PausedSyncT && connection.ready()
+          && holdsUpToDateData(peerVolume.peerDisk) && (chosen == null || connection.peerRole == Role.Primary)) {
+        if (chosen == null || chosen.peerRole != Role.Primary) {
+          chosen = connection;
+        }
+      }
+    }
+    boolean primaryElsewhere = false;
+    for (Connection connection : connections.values()) {
+      primaryElsewhere |= connection.ready() && connection.peerRole == Role.Primary && connection != chosen;
+    }
+    if (chosen == null || primaryElsewhere) {
+      return; // a connected Primary that is no source: wait for it to become one
+    }
+    Connection source = chosen;
+    PeerVolume peerVolume = source.volume(volume.number);
+    peerVolume.replication = ReplicationState.SyncTarget;
+    peerVolume.cursor = 0;
+    peerVolume.ready = false;
+    int slot = volume.slotOfPeer.get(source.peer.nodeId());
+    peerVolume.totalBlocks = Math.max(peerVolume.totalBlocks, volume.bitmap.count(slot));
+    long connectionId = source.id;
+    // a SyncTarget's data is Inconsistent until the resync ends, also after a crash
+    volume.diskState = DiskState.Inconsistent;
+    changeSuperblock(volume, withFlag(SuperblockFlag.CONSISTENT, false).andThen(
+        withFlag(SuperblockFlag.WAS_UP_TO_DATE, false))::apply, Effect.DataSync.NONE, VolumeCore.LogCleanup.KEEP,
+        () -> {
+          if (source.id == connectionId && peerVolume.replication == ReplicationState.SyncTarget) {
+            peerVolume.ready = true;
+            pumpResync(volume, source);
+          }
+        });
+    broadcastState();
+  }
+
+  private void pauseTarget(VolumeCore volume, Connection connection, String reason) {
+    PeerVolume peerVolume = connection.volume(volume.number);
+    peerVolume.replication = ReplicationState.PausedSyncT;
+    peerVolume.outstanding.clear();
+    peerVolume.ready = false;
+    connection.problem = "resync paused: " + reason;
+  }
+
+  /** Keeps up to {@link #RESYNC_WINDOW} requests in flight, in block order; finishes when nothing is marked. */
+  private void pumpResync(VolumeCore volume, Connection connection) {
+    PeerVolume peerVolume = connection.volume(volume.number);
+    if (peerVolume.replication != ReplicationState.SyncTarget || !peerVolume.ready || peerVolume.finishing
+        || !connection.ready() || volume.diskState == DiskState.Failed) {
+      return;
+    }
+    Bitmap bitmap = volume.bitmap;
+    int slot = volume.slotOfPeer.get(connection.peer.nodeId());
+    long blocks = bitmap.blocks();
+    long blocksPerRequest = RESYNC_REQUEST_BYTES / BLOCK_BYTES;
+    while (peerVolume.outstanding.size() < RESYNC_WINDOW) {
+      long first = peerVolume.cursor < blocks ? bitmap.nextSetBit(slot, peerVolume.cursor) : -1;
+      if (first < 0) {
+        boolean idle = peerVolume.outstanding.isEmpty() && peerVolume.writtenUnsynced.isEmpty()
+            && !peerVolume.syncInFlight;
+        if (idle && peerVolume.cursor != 0 && bitmap.count(slot) > 0) {
+          peerVolume.cursor = 0; // blocks left behind (an answer that was dropped): go round again
+          continue;
+        }
+        break;
+      }
+      long last = first;
+      while (last + 1 < blocks && last - first + 1 < blocksPerRequest && bitmap.get(slot, last + 1)) {
+        last++;
+      }
+      long offset = first * BLOCK_BYTES;
+      int length = (int) (Math.min((last + 1) * BLOCK_BYTES, volume.sizeBytes) - offset);
+      long id = peerVolume.nextRequestId++;
+      peerVolume.outstanding.put(id, new PeerVolume.Outstanding(offset, length));
+      send(connection, new ResyncRequest(id, volume.number, offset, length));
+      peerVolume.cursor = last + 1;
+    }
+    if (peerVolume.outstanding.isEmpty() && peerVolume.writtenUnsynced.isEmpty() && !peerVolume.syncInFlight
+        && bitmap.count(slot) == 0) {
+      finishSyncTarget(volume, connection);
+    }
+  }
+
+  private void onResyncReply(Connection connection, ResyncReply reply) {
+    VolumeCore volume = volumes.get(reply.volume());
+    if (volume == null) {
+      return;
+    }
+    PeerVolume peerVolume = connection.volume(volume.number);
+    PeerVolume.Outstanding request = peerVolume.outstanding.remove(reply.id());
+    if (request == null || peerVolume.replication != ReplicationState.SyncTarget) {
+      return; // a request given up on (paused, switched source)
+    }
+    if (request.offset() != reply.offset() || request.length() != reply.length()) {
+      hold(connection, "protocol error: resync reply " + reply.id() + " covers " + reply.offset() + "+"
+          + reply.length() + ", the request asked for " + request.offset() + "+" + request.length());
+      return;
+    }
+    if (reply.kind() == ResyncReply.FAILED) {
+      pauseTarget(volume, connection, connection.peer.name() + " could not read " + reply.offset() + "+"
+          + reply.length());
+      return;
+    }
+    if (volume.diskState == DiskState.Failed) {
+      return;
+    }
+    VolumeCore.PendingWrite write = reply.kind() == ResyncReply.DATA
+        ? new VolumeCore.PendingWrite(VolumeCore.Origin.RESYNC_WRITE, reply.offset(), reply.length(),
+            DataOperation.WRITE, reply.payload(), Durability.CACHED)
+        : new VolumeCore.PendingWrite(VolumeCore.Origin.RESYNC_WRITE, reply.offset(), reply.length(),
+            zeroing(volume, true), null, Durability.CACHED);
+    write.peerNodeId = connection.peer.nodeId();
+    write.connectionId = connection.id;
+    write.peerSequence = reply.id();
+    volume.pending.add(write);
+    advance(volume);
+  }
+
+  /** Syncs the written resync data once a batch is full or nothing else is in flight. */
+  private void syncResyncWrites(VolumeCore volume, Connection connection, boolean force) {
+    PeerVolume peerVolume = connection.volume(volume.number);
+    if (peerVolume.syncInFlight || peerVolume.writtenUnsynced.isEmpty()) {
+      return;
+    }
+    if (!force && peerVolume.writtenUnsynced.size() < RESYNC_SYNC_BATCH && !peerVolume.outstanding.isEmpty()) {
+      return;
+    }
+    List<PeerVolume.Outstanding> ranges = new ArrayList<>(peerVolume.writtenUnsynced);
+    peerVolume.writtenUnsynced.clear();
+    peerVolume.syncInFlight = true;
+    long ioId = issue(new ResyncSync(volume, connection, connection.id, ranges));
+    outbox.add(new Effect.DataIo(ioId, volume.number, DataOperation.SYNC, 0, 0, null, Durability.FORCED));
+  }
+
+  private void onResyncSynced(ResyncSync sync, Event.IoCompleted completed) {
+    VolumeCore volume = sync.volume();
+    Connection connection = sync.connection();
+    PeerVolume peerVolume = connection.volume(volume.number);
+    peerVolume.syncInFlight = false;
+    if (completed.outcome() != IoOutcome.OK) {
+      failDisk(volume, "flush error: " + completed.detail());
+      return;
+    }
+    int slot = volume.slotOfPeer.get(connection.peer.nodeId());
+    for (PeerVolume.Outstanding range : sync.ranges()) {
+      volume.markInSync(slot, range.offset(), range.length());
+      if (connection.id == sync.connectionId()) {
+        send(connection, new InSync(volume.number, range.offset(), range.length()));
+      }
+    }
+    syncResyncWrites(volume, connection, false);
+    pumpResync(volume, connection);
+  }
+
+  /**
+   * Nothing is marked any more: the target adopts the source's generation and is UpToDate, made
+   * durable after a data sync; then it tells the source and every other peer it was waiting on.
+   */
+  private void finishSyncTarget(VolumeCore volume, Connection source) {
+    PeerVolume peerVolume = source.volume(volume.number);
+    peerVolume.finishing = true;
+    long adopted = peerVolume.peerCurrentUuid;
+    long connectionId = source.id;
+    int sourceNodeId = source.peer.nodeId();
+    UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.WAS_UP_TO_DATE, true).apply(
+        withFlag(SuperblockFlag.CONSISTENT, true).apply(
+            superblock.withAdoptedGeneration(adopted).withPeerBitmapUuid(sourceNodeId, 0)));
+    changeSuperblock(volume, change, Effect.DataSync.FIRST, VolumeCore.LogCleanup.KEEP, () -> {
+      peerVolume.finishing = false;
+      if (volume.diskState == DiskState.Failed) {
+        return;
+      }
+      volume.diskState = DiskState.UpToDate;
+      discardMyData = false;
+      for (Connection connection : connections.values()) {
+        PeerVolume other = connection.volume(volume.number);
+        boolean wasSource = connection == source && connection.id == connectionId;
+        if (wasSource || other.replication == ReplicationState.PausedSyncT
+            || other.replication == ReplicationState.WFBitMapT) {
+          if (connection.ready()) {
+            send(connection, new ResyncFinished(volume.number, adopted));
+          }
+          if (connection.ready() && other.replication != ReplicationState.Off) {
+            other.replication = ReplicationState.Established;
+            other.direction = PeerVolume.Direction.NONE;
+          }
+        }
+        Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
+        if (slot != null && connection.ready() && (wasSource || (other.peerDisk == DiskState.UpToDate
+            && sameUuid(other.peerCurrentUuid, adopted)))) {
+          volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
+        }
+      }
+      connectionsProblemCleared(volume);
+      broadcastState();
+    });
+  }
+
+  private void connectionsProblemCleared(VolumeCore volume) {
+    for (Connection connection : connections.values()) {
+      if (connection.connected() && !connection.held) {
+        connection.problem = null;
+      }
+    }
+  }
+
+  private static boolean sameUuid(long a, long b) {
+    return (a & ~1L) == (b & ~1L);
+  }
+
+  private void onResyncRequest(Connection connection, ResyncRequest request) {
+    VolumeCore volume = volumes.get(request.volume());
+    String problem = null;
+    if (volume == null || !volume.diskful()) {
+      problem = "no disk";
+    } else if (volume.diskState != DiskState.UpToDate || volume.activityLog == null) {
+      problem = "disk " + volume.diskState;
+    } else {
+      problem = rangeProblem(volume, request.offset(), request.length());
+    }
+    if (problem != null) {
+      send(connection, new ResyncReply(request.id(), request.volume(), request.offset(), request.length(),
+          ResyncReply.FAILED, null));
+      return;
+    }
+    PeerVolume peerVolume = connection.volume(volume.number);
+    if (peerVolume.replication == ReplicationState.PausedSyncS) {
+      peerVolume.replication = ReplicationState.SyncSource;
+    }
+    VolumeCore.PendingWrite read = new VolumeCore.PendingWrite(VolumeCore.Origin.RESYNC_READ, request.offset(),
+        request.length(), DataOperation.READ, null, Durability.CACHED);
+    read.peerNodeId = connection.peer.nodeId();
+    read.connectionId = connection.id;
+    read.peerSequence = request.id();
+    volume.pending.add(read);
+    advance(volume);
+  }
+
+  private void onInSync(Connection connection, InSync inSync) {
+    VolumeCore volume = volumes.get(inSync.volume());
+    if (volume == null || !volume.diskful()) {
+      return;
+    }
+    Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
+    if (slot != null && inSync.offset() >= 0 && inSync.offset() < volume.sizeBytes) {
+      volume.markInSync(slot, inSync.offset(), Math.min(inSync.length(), volume.sizeBytes - inSync.offset()));
+    }
+  }
+
+  /** The peer finished its resync with this node's generation: nothing differs for it any more. */
+  private void onResyncFinished(Connection connection, ResyncFinished finished) {
+    VolumeCore volume = volumes.get(finished.volume());
+    if (volume == null || !volume.diskful()) {
+      return;
+    }
+    PeerVolume peerVolume = connection.volume(volume.number);
+    peerVolume.peerCurrentUuid = finished.currentUuid();
+    peerVolume.peerDisk = DiskState.UpToDate;
+    if (peerVolume.replication != ReplicationState.Off) {
+      peerVolume.replication = ReplicationState.Established;
+      peerVolume.direction = PeerVolume.Direction.NONE;
+    }
+    Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
+    if (slot != null && volume.readable() && sameUuid(finished.currentUuid(), volume.superblock.currentUuid())) {
+      volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
+      int nodeId = connection.peer.nodeId();
+      changeSuperblock(volume, superblock -> superblock.withPeerBitmapUuid(nodeId, 0), Effect.DataSync.NONE,
+          VolumeCore.LogCleanup.KEEP, () -> { });
+    }
+  }
+
+  /**
+   * The Primary started a new generation; a peer that receives its writes adopts it (durably,
+   * before the writes that follow), and its slots of the peers it does not reach start tracking.
+   */
+  private void onNewCurrentUuid(Connection connection, NewCurrentUuid newUuid) {
+    VolumeCore volume = volumes.get(newUuid.volume());
+    if (volume == null) {
+      return;
+    }
+    PeerVolume peerVolume = connection.volume(volume.number);
+    peerVolume.peerCurrentUuid = newUuid.uuid();
+    if (!volume.diskful() || volume.diskState != DiskState.UpToDate || peerVolume.direction != PeerVolume.Direction.NONE
+        || volume.activityLog == null) {
+      return; // a SyncTarget adopts the source's generation when the resync ends
+    }
+    Set<Integer> tracking = new HashSet<>();
+    for (Connection other : connections.values()) {
+      if (other != connection && !other.ready()) {
+        tracking.add(other.peer.nodeId());
+      }
+    }
+    long uuid = newUuid.uuid();
+    volume.generationChangeInFlight = true;
+    changeSuperblock(volume, superblock -> superblock.withNewGeneration(uuid, tracking), Effect.DataSync.NONE,
+        VolumeCore.LogCleanup.KEEP, () -> {
+          volume.generationChangeInFlight = false;
+          advance(volume);
+        });
+  }
+
+  // ---------------------------------------------------------------- peers: replicated writes
+
+  private void onDataWrite(Connection connection, DataWrite message) {
+    VolumeCore volume = volumes.get(message.volume());
+    String problem = null;
+    if (volume == null || !volume.diskful()) {
+      problem = "no disk";
+    } else if (volume.activityLog == null || volume.diskState == DiskState.Failed) {
+      problem = "disk " + volume.diskState;
+    } else if (role == Role.Primary) {
+      problem = settings.nodeName() + " is Primary";
+    } else {
+      problem = rangeProblem(volume, message.offset(), message.length());
+    }
+    if (problem != null) {
+      send(connection, new WriteAck(message.sequence(), WriteAck.FAILED));
+      return;
+    }
+    if ((message.flags() & DataWrite.FLAG_WANT_RECEIVED_ACK) != 0) {
+      send(connection, new WriteAck(message.sequence(), WriteAck.RECEIVED));
+    }
+    DataOperation operation;
+    if (message.operation() == DataWrite.OP_WRITE) {
+      operation = DataOperation.WRITE;
+    } else {
+      operation = zeroing(volume, message.operation() == DataWrite.OP_PUNCH_HOLE);
+    }
+    VolumeCore.PendingWrite write = new VolumeCore.PendingWrite(VolumeCore.Origin.PEER, message.offset(),
+        message.length(), operation, message.payload(),
+        (message.flags() & DataWrite.FLAG_FUA) != 0 ? Durability.FORCED : Durability.CACHED);
+    write.peerNodeId = connection.peer.nodeId();
+    write.connectionId = connection.id;
+    write.peerSequence = message.sequence();
+    write.replicatedTo = message.replicatedTo();
+    if (write.extents.count() > volume.activityLog.capacity()) {
+      send(connection, new WriteAck(message.sequence(), WriteAck.FAILED));
+      return;
+    }
+    connection.incomingWrites.add(write);
+    volume.pending.add(write);
+    advance(volume);
+  }
+
+  private void onWriteAck(Connection connection, WriteAck ack) {
+    int nodeId = connection.peer.nodeId();
+    VolumeCore.PendingWrite write = ack.kind() == WriteAck.RECEIVED ? connection.unacked.get(ack.sequence())
+        : connection.unacked.remove(ack.sequence());
+    if (write == null) {
+      return;
+    }
+    VolumeCore volume = volumes.get(write.request.volume());
+    if (ack.kind() == WriteAck.RECEIVED) {
+      write.awaitingReceived.remove(nodeId);
+    } else {
+      connection.inFlightBytes -= write.length;
+      write.awaitingReceived.remove(nodeId);
+      if (write.awaitingWritten.remove(nodeId) && ack.kind() == WriteAck.FAILED) {
+        volume.markOutOfSync(write, volume.slotOfPeer.get(nodeId));
+      }
+    }
+    finishClientWrite(volume, write);
+    advanceAll();
+  }
+
+  private void onBarrier(Connection connection, Barrier barrier) {
+    connection.incomingBarriers.add(new Connection.IncomingBarrier(barrier.sequence(),
+        new LinkedHashSet<>(connection.incomingWrites)));
+    startBarriers(connection);
+  }
+
+  /** A barrier whose earlier writes are all written is answered after a sync of every usable disk. */
+  private void startBarriers(Connection connection) {
+    for (Connection.IncomingBarrier barrier : new ArrayList<>(connection.incomingBarriers)) {
+      if (barrier.syncsLeft >= 0 || !barrier.waitingFor.isEmpty()) {
+        continue;
+      }
+      List<VolumeCore> usable = new ArrayList<>();
+      for (VolumeCore volume : volumes.values()) {
+        if (volume.diskful() && volume.activityLog != null && volume.diskState != DiskState.Failed) {
+          usable.add(volume);
+        }
+      }
+      barrier.syncsLeft = usable.size();
+      if (usable.isEmpty()) {
+        connection.incomingBarriers.remove(barrier);
+        send(connection, new BarrierAck(barrier.sequence, true));
+        continue;
+      }
+      for (VolumeCore volume : usable) {
+        long ioId = issue(new BarrierSync(connection, connection.id, barrier, volume));
+        outbox.add(new Effect.DataIo(ioId, volume.number, DataOperation.SYNC, 0, 0, null, Durability.FORCED));
+      }
+    }
+  }
+
+  private void onBarrierAck(Connection connection, BarrierAck ack) {
+    Connection.FlushWaiter waiter = connection.barriers.remove(ack.sequence());
+    if (waiter == null) {
+      return;
+    }
+    waiter.awaiting.remove(connection.peer.nodeId());
+    finishFlush(waiter);
   }
 
   // ---------------------------------------------------------------- observation
 
   /**
-   * Quorum as this node sees it: the diskful nodes of the resource vote, and today only this node
-   * itself is visible (connections to peers come with replication).
+   * Quorum as this node sees it: the diskful nodes of the resource vote; this node counts while
+   * its disk works, a peer while it is connected.
    */
   public QuorumVerdict quorum() {
     boolean localDisk = false;
@@ -665,12 +2115,16 @@ public final class ReplicaCore {
     }
     boolean configuredDisk = volumes.values().stream().anyMatch(VolumeCore::diskful);
     int voters = configuredDisk ? 1 : 0;
-    for (Peer peer : settings.peers()) {
-      if (peer.disk() == Peer.Disk.DISKFUL) {
+    int visible = localDisk ? 1 : 0;
+    for (Connection connection : connections.values()) {
+      if (connection.peer.disk() == Peer.Disk.DISKFUL) {
         voters++;
+        if (connection.ready()) {
+          visible++;
+        }
       }
     }
-    return settings.quorum().evaluate(voters, localDisk ? 1 : 0);
+    return settings.quorum().evaluate(voters, visible);
   }
 
   public Role role() {
@@ -685,19 +2139,33 @@ public final class ReplicaCore {
           volume.superblock == null ? 0 : volume.superblock.currentUuid()));
     }
     List<ReplicaStatus.PeerStatus> peers = new ArrayList<>();
-    for (Peer peer : settings.peers()) {
+    for (Connection connection : connections.values()) {
       List<ReplicaStatus.PeerVolume> peerVolumes = new ArrayList<>();
       for (VolumeCore volume : volumes.values()) {
-        Integer slot = volume.slotOfPeer.get(peer.nodeId());
-        long outOfSyncKib = slot == null ? 0
-            : volume.bitmap.count(slot) * (MetadataLayout.BITMAP_BYTES_PER_BIT / 1024);
-        peerVolumes.add(new ReplicaStatus.PeerVolume(volume.number, ReplicationState.Off, outOfSyncKib, null));
+        Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
+        long outOfSyncBlocks = slot == null ? 0 : volume.bitmap.count(slot);
+        PeerVolume peerVolume = connection.volumes.get(volume.number);
+        ReplicationState replication = peerVolume == null || !connection.ready() ? ReplicationState.Off
+            : peerVolume.replication;
+        Double done = null;
+        if (peerVolume != null && peerVolume.syncing() && connection.ready()) {
+          long total = Math.max(peerVolume.totalBlocks, outOfSyncBlocks);
+          done = total == 0 ? 100.0 : Math.floor(1000.0 * (total - outOfSyncBlocks) / total) / 10.0;
+        }
+        peerVolumes.add(new ReplicaStatus.PeerVolume(volume.number, replication,
+            outOfSyncBlocks * (BLOCK_BYTES / 1024), done));
       }
-      peers.add(new ReplicaStatus.PeerStatus(peer.name(), peer.nodeId(), connectionIds.containsKey(peer.nodeId())
-          ? ConnectionState.Connected : ConnectionState.StandAlone, peerVolumes));
+      peers.add(new ReplicaStatus.PeerStatus(connection.peer.name(), connection.peer.nodeId(), connection.state(),
+          peerVolumes));
     }
     return new ReplicaStatus(settings.resource(), settings.nodeName(), settings.nodeId(), role, quorum(), volumeStates,
         peers);
+  }
+
+  /** Why the connection to a peer is down or its replication stopped; null when all is well. */
+  public String peerProblem(int nodeId) {
+    Connection connection = connections.get(nodeId);
+    return connection == null ? null : connection.problem;
   }
 
   /** The hot extents of a volume's activity log (for checks). */
@@ -707,8 +2175,14 @@ public final class ReplicaCore {
   }
 
   /** A copy of a diskful volume's bitmap (for checks). */
-  public io.tandem.engine.bitmap.Bitmap bitmapForChecks(int volume) {
+  public Bitmap bitmapForChecks(int volume) {
     return volumes.get(volume).bitmap.copy();
+  }
+
+  /** The bitmap slot a volume keeps for a peer, or -1 (a diskless peer, or a diskless volume). */
+  public int bitmapSlot(int volume, int peerNodeId) {
+    Integer slot = volumes.get(volume).slotOfPeer.get(peerNodeId);
+    return slot == null ? -1 : slot;
   }
 
   /** I/O effects issued and not yet completed. */
@@ -720,7 +2194,20 @@ public final class ReplicaCore {
   public void checkInvariants() {
     for (VolumeCore volume : volumes.values()) {
       if (volume.diskful()) {
-        volume.checkInvariants(missingSlots(volume));
+        volume.checkInvariants();
+      }
+    }
+    for (Connection connection : connections.values()) {
+      for (VolumeCore.PendingWrite write : connection.unacked.values()) {
+        VolumeCore volume = volumes.get(write.request.volume());
+        if (!volume.active.contains(write) || !write.awaitingWritten.contains(connection.peer.nodeId())) {
+          throw new IllegalStateException(write.label() + " awaits an acknowledgement from "
+              + connection.peer.name() + " but is not in flight to it");
+        }
+      }
+      if (!connection.connected() && (!connection.unacked.isEmpty() || !connection.barriers.isEmpty())) {
+        throw new IllegalStateException("writes or barriers wait for " + connection.peer.name()
+            + ", which is not connected");
       }
     }
     if (role == Role.Primary && writers == 0 && autoPromoted && roleChange == null) {

@@ -7,11 +7,18 @@ import java.util.List;
  *
  * @param activityLogCapacity hot extents per volume (DRBD's {@code al-extents})
  * @param protocol when a replicated write completes
+ * @param splitBrain what a split brain detected at connect does
  */
 public record ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers,
-    int activityLogCapacity, QuorumPolicy quorum, ReplicationProtocol protocol) {
+    int activityLogCapacity, QuorumPolicy quorum, ReplicationProtocol protocol, SplitBrainPolicy splitBrain) {
   public ReplicaSettings {
     peers = List.copyOf(peers);
+  }
+
+  /** Settings with the split-brain policy {@link SplitBrainPolicy#DISCONNECT}. */
+  public ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers, int activityLogCapacity,
+      QuorumPolicy quorum, ReplicationProtocol protocol) {
+    this(resource, nodeName, nodeId, peers, activityLogCapacity, quorum, protocol, SplitBrainPolicy.DISCONNECT);
   }
 
   /** Settings with protocol C. */

@@ -10,6 +10,7 @@ import io.tandem.engine.metadata.PeerSlot;
 import io.tandem.engine.metadata.Superblock;
 import io.tandem.engine.metadata.SuperblockFlag;
 import io.tandem.engine.metadata.TransactionType;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,27 +35,94 @@ import java.util.function.UnaryOperator;
  */
 final class VolumeCore {
 
-  /** A modifying request on its way through the pipeline. */
+  /** Where an operation in the write pipeline comes from. */
+  enum Origin {
+    /** A client's write on this Primary. */
+    CLIENT,
+    /** A write replicated to this node by a peer. */
+    PEER,
+    /** Resync data this SyncTarget writes. */
+    RESYNC_WRITE,
+    /** A read this SyncSource does for a peer's resync request (ordered against writes, no activity log). */
+    RESYNC_READ
+  }
+
+  /** An operation on its way through the pipeline: a write, or a resync read ordered like one. */
   static final class PendingWrite {
+    final Origin origin;
+    final long offset;
+    final int length;
+    final DataOperation operation;
+    final ByteBuffer payload;
+    final Durability durability;
+    /** The client's request, for {@link Origin#CLIENT}. */
     final Event.ClientRequest request;
+    /** The extents it pins in the activity log; null for resync operations. */
     final ExtentRange extents;
     boolean pinned;
 
-    PendingWrite(Event.ClientRequest request) {
+    // PEER and RESYNC_*: the peer, its connection and the sequence or request id
+    int peerNodeId = -1;
+    long connectionId;
+    long peerSequence;
+    /** PEER: the node ids the Primary sent this write to (a third node not among them missed it). */
+    int replicatedTo;
+
+    /** Bitmap slots this write is marked out of sync in (the peers that miss it). */
+    final Set<Integer> missedSlots = new TreeSet<>();
+    /** CLIENT: the peers whose WRITTEN (and, protocol B, RECEIVED) acknowledgement is awaited. */
+    final Set<Integer> awaitingWritten = new TreeSet<>();
+    final Set<Integer> awaitingReceived = new TreeSet<>();
+    boolean localDone;
+    IoStatus localStatus;
+    String localMessage;
+    boolean answered;
+
+    PendingWrite(Event.ClientRequest request, DataOperation operation) {
+      this.origin = Origin.CLIENT;
+      this.offset = request.offset();
+      this.length = request.length();
+      this.operation = operation;
+      this.payload = request.kind() == RequestKind.WRITE ? request.payload() : null;
+      this.durability = request.flags().contains(RequestFlag.FUA) ? Durability.FORCED : Durability.CACHED;
       this.request = request;
-      this.extents = ExtentRange.ofBytes(request.offset(), request.length());
+      this.extents = ExtentRange.ofBytes(offset, length);
+    }
+
+    PendingWrite(Origin origin, long offset, int length, DataOperation operation, ByteBuffer payload,
+        Durability durability) {
+      if (origin == Origin.CLIENT) {
+        throw new IllegalArgumentException("a client write is made from its request");
+      }
+      this.origin = origin;
+      this.offset = offset;
+      this.length = length;
+      this.operation = operation;
+      this.payload = payload;
+      this.durability = durability;
+      this.request = null;
+      this.extents = origin == Origin.PEER ? ExtentRange.ofBytes(offset, length) : null;
     }
 
     long start() {
-      return request.offset();
+      return offset;
     }
 
     long end() {
-      return request.offset() + request.length();
+      return offset + length;
     }
 
     boolean overlaps(PendingWrite other) {
       return start() < other.end() && other.start() < end();
+    }
+
+    boolean modifies() {
+      return origin != Origin.RESYNC_READ;
+    }
+
+    /** A name for messages: the request id of a client write, else the origin and range. */
+    String label() {
+      return request != null ? "write " + request.requestId() : origin + " " + offset + "+" + length;
     }
   }
 
@@ -210,13 +279,20 @@ final class VolumeCore {
     return pages;
   }
 
-  /** The earliest-first pending writes that can be issued now; pins what it can on the way. */
-  List<PendingWrite> issuable() {
+  /**
+   * The earliest-first pending writes that can be issued now; pins what it can on the way.
+   *
+   * @param clientWrites whether client writes may go (false while a peer's send window is full)
+   */
+  List<PendingWrite> issuable(boolean clientWrites) {
     List<PendingWrite> ready = new ArrayList<>();
     for (int i = 0; i < pending.size(); i++) {
       PendingWrite write = pending.get(i);
+      if (!clientWrites && write.origin == Origin.CLIENT) {
+        continue;
+      }
       if (!write.pinned) {
-        write.pinned = activityLog.tryPin(write.extents);
+        write.pinned = write.extents == null || activityLog.tryPin(write.extents);
       }
       if (write.pinned && !overlapsEarlier(write, i)) {
         ready.add(write);
@@ -245,7 +321,7 @@ final class VolumeCore {
   List<ExtentRange> waitingForActivityLog() {
     List<ExtentRange> waiting = new ArrayList<>();
     for (PendingWrite write : pending) {
-      if (!write.pinned) {
+      if (!write.pinned && write.extents != null) {
         waiting.add(write.extents);
       }
     }
@@ -256,27 +332,39 @@ final class VolumeCore {
     return activityLog.plan(waitingForActivityLog());
   }
 
-  /** Marks the blocks of {@code write} out of sync for each slot in {@code slots}. */
-  void markOutOfSync(PendingWrite write, Iterable<Integer> slots) {
+  /** Marks the blocks of {@code write} out of sync for {@code slot}, and remembers it did. */
+  void markOutOfSync(PendingWrite write, int slot) {
     long first = write.start() / MetadataLayout.BITMAP_BYTES_PER_BIT;
     long last = (write.end() - 1) / MetadataLayout.BITMAP_BYTES_PER_BIT;
-    for (int slot : slots) {
-      bitmap.set(slot, first, last);
+    bitmap.set(slot, first, last);
+    write.missedSlots.add(slot);
+  }
+
+  /** Clears the bits of {@code slot} for the 4 KiB blocks wholly inside {@code offset..offset+length} (or the volume's tail). */
+  void markInSync(int slot, long offset, long length) {
+    long blockBytes = MetadataLayout.BITMAP_BYTES_PER_BIT;
+    long first = (offset + blockBytes - 1) / blockBytes;
+    long end = offset + length;
+    long lastExclusive = end >= sizeBytes ? bitmap.blocks() : end / blockBytes;
+    if (lastExclusive > first) {
+      bitmap.clear(slot, first, lastExclusive - 1);
     }
   }
 
   void finished(PendingWrite write) {
     if (!active.remove(write)) {
-      throw new IllegalStateException("write " + write.request.requestId() + " was not in flight");
+      throw new IllegalStateException(write.label() + " was not in flight");
     }
-    activityLog.unpin(write.extents);
+    if (write.extents != null) {
+      activityLog.unpin(write.extents);
+    }
   }
 
   /** Every write not yet issued, removed (their pins released), for failing them. */
   List<PendingWrite> drainPending() {
     List<PendingWrite> drained = new ArrayList<>(pending);
     for (PendingWrite write : drained) {
-      if (write.pinned) {
+      if (write.pinned && write.extents != null) {
         activityLog.unpin(write.extents);
       }
     }
@@ -290,35 +378,36 @@ final class VolumeCore {
    * <ul>
    *   <li>every write in flight is inside hot, pinned extents;</li>
    *   <li>no two writes in flight overlap;</li>
-   *   <li>every write in flight has its blocks marked for every peer slot in {@code missingSlots};</li>
+   *   <li>every write in flight has its blocks marked for every peer slot it misses;</li>
    *   <li>the activity log's own invariants.</li>
    * </ul>
    */
-  void checkInvariants(Iterable<Integer> missingSlots) {
+  void checkInvariants() {
     if (activityLog == null) {
       return;
     }
     activityLog.checkInvariants();
     for (int i = 0; i < active.size(); i++) {
       PendingWrite write = active.get(i);
-      for (long extent = write.extents.first(); extent <= write.extents.last(); extent++) {
-        if (activityLog.pins(extent) == 0) {
-          throw new IllegalStateException("write " + write.request.requestId() + " in flight in extent " + extent
-              + ", which is not pinned hot");
+      if (write.extents != null) {
+        for (long extent = write.extents.first(); extent <= write.extents.last(); extent++) {
+          if (activityLog.pins(extent) == 0) {
+            throw new IllegalStateException(write.label() + " in flight in extent " + extent
+                + ", which is not pinned hot");
+          }
         }
       }
       for (int j = i + 1; j < active.size(); j++) {
         if (write.overlaps(active.get(j))) {
-          throw new IllegalStateException("writes " + write.request.requestId() + " and "
-              + active.get(j).request.requestId() + " overlap and are both in flight");
+          throw new IllegalStateException(write.label() + " and " + active.get(j).label()
+              + " overlap and are both in flight");
         }
       }
       long first = write.start() / MetadataLayout.BITMAP_BYTES_PER_BIT;
       long last = (write.end() - 1) / MetadataLayout.BITMAP_BYTES_PER_BIT;
-      for (int slot : missingSlots) {
+      for (int slot : write.missedSlots) {
         if (bitmap.count(slot, first, last) != last - first + 1) {
-          throw new IllegalStateException("write " + write.request.requestId() + " in flight is not marked out of"
-              + " sync for slot " + slot);
+          throw new IllegalStateException(write.label() + " in flight is not marked out of sync for slot " + slot);
         }
       }
     }

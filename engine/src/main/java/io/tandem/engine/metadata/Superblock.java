@@ -86,9 +86,19 @@ public record Superblock(
    * becomes current.
    */
   public Superblock withNewGeneration(long newCurrentUuid) {
+    return withNewGeneration(newCurrentUuid, null);
+  }
+
+  /**
+   * Like {@link #withNewGeneration(long)}, but only the slots of {@code trackingPeers} (node ids;
+   * null for every assigned slot) start tracking: a peer that stays connected receives every
+   * write and adopts the new generation itself.
+   */
+  public Superblock withNewGeneration(long newCurrentUuid, Set<Integer> trackingPeers) {
     List<PeerSlot> slots = new java.util.ArrayList<>();
     for (PeerSlot slot : peerSlots) {
-      boolean startsTracking = slot.peerNodeId() != PeerSlot.UNASSIGNED && slot.bitmapUuid() == 0;
+      boolean startsTracking = slot.peerNodeId() != PeerSlot.UNASSIGNED && slot.bitmapUuid() == 0
+          && (trackingPeers == null || trackingPeers.contains(slot.peerNodeId()));
       slots.add(startsTracking ? new PeerSlot(slot.peerNodeId(), currentUuid, slot.flags()) : slot);
     }
     List<Long> history = new java.util.ArrayList<>(historyUuids);
@@ -98,6 +108,38 @@ public record Superblock(
     }
     return new Superblock(sequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, newCurrentUuid, bitmapUuid,
         history, slots);
+  }
+
+  /** The superblock with the bitmap UUID of {@code peerNodeId}'s slot replaced (the old one goes to the history). */
+  public Superblock withPeerBitmapUuid(int peerNodeId, long uuid) {
+    List<PeerSlot> slots = new java.util.ArrayList<>();
+    List<Long> history = new java.util.ArrayList<>(historyUuids);
+    for (PeerSlot slot : peerSlots) {
+      if (slot.peerNodeId() == peerNodeId && slot.peerNodeId() != PeerSlot.UNASSIGNED) {
+        long old = slot.bitmapUuid();
+        if (old != 0 && old != uuid && !history.contains(old)) {
+          history.add(0, old);
+          history.remove(history.size() - 1);
+        }
+        slots.add(new PeerSlot(slot.peerNodeId(), uuid, slot.flags()));
+      } else {
+        slots.add(slot);
+      }
+    }
+    return new Superblock(sequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, currentUuid, bitmapUuid,
+        history, slots);
+  }
+
+  /** The superblock with {@code newCurrentUuid} current; the old current UUID goes to the history. */
+  public Superblock withAdoptedGeneration(long newCurrentUuid) {
+    List<Long> history = new java.util.ArrayList<>(historyUuids);
+    if (currentUuid != newCurrentUuid && currentUuid != 0 && currentUuid != JUST_CREATED_UUID
+        && !history.contains(currentUuid)) {
+      history.add(0, currentUuid);
+      history.remove(history.size() - 1);
+    }
+    return new Superblock(sequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, newCurrentUuid, bitmapUuid,
+        history, peerSlots);
   }
 
   public boolean sameGeometryAs(Superblock other) {

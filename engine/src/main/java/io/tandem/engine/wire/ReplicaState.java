@@ -62,6 +62,8 @@ public record ReplicaState(int role, List<VolumeState> volumes) implements WireM
     public static final int FLAG_LOST_QUORUM_AS_PRIMARY = 2;
     /** This node saw this very connection drop while it kept running. */
     public static final int FLAG_RECONNECT = 4;
+    /** An operator told this node to drop its changes in a split brain (discard-my-data). */
+    public static final int FLAG_DISCARD_MY_DATA = 8;
 
     public static final int MAX_BITMAP_UUIDS = WireProtocol.MAX_NODE_ID + 1;
     public static final int MAX_HISTORY = 16;

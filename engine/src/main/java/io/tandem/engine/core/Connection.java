@@ -1,0 +1,105 @@
+package io.tandem.engine.core;
+
+import io.tandem.engine.wire.ReplicaState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@link ReplicaCore}'s view of one peer: the connection (DRBD's "connection" object), what the
+ * peer told about itself, the writes and barriers in flight to it, and per volume the replication
+ * state towards it ({@link PeerVolume}, DRBD's "peer device").
+ */
+final class Connection {
+
+  /** A FLUSH of a Primary waiting for the local sync and each replicating peer's barrier ack. */
+  static final class FlushWaiter {
+    final long requestId;
+    final int volume;
+    boolean localDone;
+    final Set<Integer> awaiting = new LinkedHashSet<>();
+    String failure;
+
+    FlushWaiter(long requestId, int volume) {
+      this.requestId = requestId;
+      this.volume = volume;
+    }
+  }
+
+  /** A barrier received from the peer: answered after the writes received before it, then a sync. */
+  static final class IncomingBarrier {
+    final long sequence;
+    final Set<VolumeCore.PendingWrite> waitingFor;
+    int syncsLeft = -1;
+    boolean failed;
+
+    IncomingBarrier(long sequence, Set<VolumeCore.PendingWrite> waitingFor) {
+      this.sequence = sequence;
+      this.waitingFor = waitingFor;
+    }
+  }
+
+  final Peer peer;
+  /** The live connection's id; 0 when not connected. */
+  long id;
+  /** Operator's disconnect, or a split brain: no connection until released. */
+  boolean held;
+  /** Why the peer is StandAlone or its replication stopped, for {@code /status}. */
+  String problem;
+  /** The connection was up before since the core started: a reconnect (DRBD-REFERENCE.md §4.2 rule 3). */
+  boolean everConnected;
+  /** The peer's state as last told on this connection; null until its first ReplicaState. */
+  ReplicaState peerState;
+  Role peerRole = Role.Secondary;
+  long nextSequence = 1;
+  /** Client writes of this Primary sent to the peer and not yet acknowledged as written, by sequence. */
+  final Map<Long, VolumeCore.PendingWrite> unacked = new HashMap<>();
+  long inFlightBytes;
+  final Map<Long, FlushWaiter> barriers = new HashMap<>();
+  /** Writes received from the peer, not yet written here. */
+  final Set<VolumeCore.PendingWrite> incomingWrites = new LinkedHashSet<>();
+  final List<IncomingBarrier> incomingBarriers = new ArrayList<>();
+  final Map<Integer, PeerVolume> volumes = new TreeMap<>();
+  /** The promotion of the peer this node agreed to (two-phase commit), 0 if none. */
+  long grantedTransaction;
+
+  Connection(Peer peer) {
+    this.peer = peer;
+  }
+
+  boolean connected() {
+    return id != 0;
+  }
+
+  /** Connected and its state known: replication may run. */
+  boolean ready() {
+    return id != 0 && peerState != null;
+  }
+
+  ConnectionState state() {
+    if (id != 0) {
+      return ConnectionState.Connected;
+    }
+    return held ? ConnectionState.StandAlone : ConnectionState.Connecting;
+  }
+
+  PeerVolume volume(int number) {
+    return volumes.computeIfAbsent(number, n -> new PeerVolume());
+  }
+
+  ReplicaState.VolumeState peerVolumeState(int number) {
+    if (peerState == null) {
+      return null;
+    }
+    for (ReplicaState.VolumeState state : peerState.volumes()) {
+      if (state.number() == number) {
+        return state;
+      }
+    }
+    return null;
+  }
+}

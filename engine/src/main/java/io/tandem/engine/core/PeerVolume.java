@@ -1,0 +1,79 @@
+package io.tandem.engine.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** One volume towards one peer (DRBD's "peer device"): replication state, bitmap exchange and resync. */
+final class PeerVolume {
+
+  /** A resync request sent to the SyncSource and not answered yet. */
+  record Outstanding(long offset, int length) {}
+
+  /** Which way the blocks go once the bitmaps are exchanged. */
+  enum Direction {
+    NONE,
+    SOURCE,
+    TARGET
+  }
+
+  ReplicationState replication = ReplicationState.Off;
+  Direction direction = Direction.NONE;
+  /** For a SyncSource that uses a third node's bitmap (rules 5 and 7), that node's id; else -1. */
+  int viaNode = -1;
+  boolean fullSync;
+  /** A split brain a policy may resolve once both sides know how many blocks each changed. */
+  boolean splitBrainPending;
+  /** Blocks this node marked for the peer when it sent its bitmap, and blocks the peer sent. */
+  long myChanges;
+  long theirChanges;
+  boolean bitmapReceived;
+  /** The peer's current UUID as last told (ReplicaState, NewCurrentUuid). */
+  long peerCurrentUuid;
+  DiskState peerDisk = DiskState.DUnknown;
+  /** This node's disk state as told to the peer on this connection (both sides decide on what was told). */
+  DiskState reportedDisk = DiskState.DUnknown;
+
+  // SyncTarget side
+  long cursor;
+  long nextRequestId = 1;
+  final Map<Long, Outstanding> outstanding = new TreeMap<>();
+  /** Resync writes done and not yet synced: their bits are cleared (and reported) after a sync. */
+  final List<Outstanding> writtenUnsynced = new ArrayList<>();
+  boolean syncInFlight;
+  /** The SyncTarget's Inconsistent state is durable: requests may go. */
+  boolean ready;
+  /** The end of the resync is being made durable. */
+  boolean finishing;
+
+  /** Blocks to move when the resync started (for the done percentage). */
+  long totalBlocks;
+
+  boolean syncing() {
+    return replication == ReplicationState.SyncSource || replication == ReplicationState.SyncTarget
+        || replication == ReplicationState.PausedSyncS || replication == ReplicationState.PausedSyncT;
+  }
+
+  /** Writes of a Primary go to the peer: the connect decision let replication run. */
+  boolean replicates() {
+    return replication != ReplicationState.Off;
+  }
+
+  void reset() {
+    replication = ReplicationState.Off;
+    direction = Direction.NONE;
+    viaNode = -1;
+    fullSync = false;
+    splitBrainPending = false;
+    myChanges = 0;
+    theirChanges = 0;
+    bitmapReceived = false;
+    peerDisk = DiskState.DUnknown;
+    outstanding.clear();
+    writtenUnsynced.clear();
+    ready = false;
+    finishing = false;
+    totalBlocks = 0;
+  }
+}

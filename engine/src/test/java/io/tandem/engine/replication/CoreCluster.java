@@ -1,0 +1,200 @@
+package io.tandem.engine.replication;
+
+import io.tandem.engine.core.DataOperation;
+import io.tandem.engine.core.Durability;
+import io.tandem.engine.core.Effect;
+import io.tandem.engine.core.Event;
+import io.tandem.engine.core.IoOutcome;
+import io.tandem.engine.core.Peer;
+import io.tandem.engine.core.Provisioning;
+import io.tandem.engine.core.QuorumPolicy;
+import io.tandem.engine.core.ReplicaCore;
+import io.tandem.engine.core.ReplicaSettings;
+import io.tandem.engine.core.ReplicationProtocol;
+import io.tandem.engine.core.SplitBrainPolicy;
+import io.tandem.engine.core.VolumeSetup;
+import io.tandem.engine.storage.MemoryFileSystem;
+import io.tandem.engine.volume.VolumeFileNames;
+import io.tandem.engine.volume.VolumeStorage;
+import io.tandem.engine.wire.WireMessage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+
+/**
+ * Several cores in one thread with in-memory disks and a loss-free network, every event handled in
+ * order: small replication scenarios, step by step. Connections are made and cut by the test.
+ */
+final class CoreCluster {
+
+  static final class Node {
+    final int nodeId;
+    final String name;
+    final MemoryFileSystem fileSystem = new MemoryFileSystem();
+    VolumeStorage storage;
+    ReplicaCore core;
+    final Map<Long, Effect.RequestCompleted> completions = new HashMap<>();
+    final Map<Integer, Boolean> held = new HashMap<>();
+    final List<WireMessage> sent = new ArrayList<>();
+
+    Node(int nodeId, String name) {
+      this.nodeId = nodeId;
+      this.name = name;
+    }
+
+    ByteBuffer readAll(long sizeBytes) {
+      Event.IoCompleted read = storage.perform(new Effect.DataIo(-1, 0, DataOperation.READ, 0, (int) sizeBytes, null,
+          Durability.CACHED));
+      if (read.outcome() != IoOutcome.OK) {
+        throw new AssertionError(read.detail());
+      }
+      return read.data();
+    }
+  }
+
+  private record Pending(Node node, Event event) {}
+
+  final long sizeBytes;
+  final List<Node> nodes = new ArrayList<>();
+  private final Deque<Pending> queue = new ArrayDeque<>();
+  private final Map<String, Long> links = new HashMap<>();
+  private long nextConnectionId = 1;
+  private long nextRequestId = 1;
+  private final Random random = new Random(42);
+
+  CoreCluster(int count, long sizeBytes, ReplicationProtocol protocol, QuorumPolicy quorum) throws IOException {
+    this(count, sizeBytes, protocol, quorum, SplitBrainPolicy.DISCONNECT);
+  }
+
+  CoreCluster(int count, long sizeBytes, ReplicationProtocol protocol, QuorumPolicy quorum, SplitBrainPolicy splitBrain)
+      throws IOException {
+    this.sizeBytes = sizeBytes;
+    String[] names = {"alpha", "bravo", "charlie", "delta"};
+    for (int i = 0; i < count; i++) {
+      nodes.add(new Node(i, names[i]));
+    }
+    for (Node node : nodes) {
+      List<Peer> peers = new ArrayList<>();
+      for (Node other : nodes) {
+        if (other != node) {
+          peers.add(new Peer(other.name, other.nodeId));
+        }
+      }
+      node.storage = VolumeStorage.openOrCreate(node.fileSystem, VolumeFileNames.in("/pool", "r0", 0),
+          new VolumeStorage.Creation(sizeBytes, node.nodeId, peers, Provisioning.THIN, 0x5eed_0000_0000_1000L));
+      node.core = new ReplicaCore(new ReplicaSettings("r0", node.name, node.nodeId, peers, 61, quorum, protocol, splitBrain),
+          List.of(VolumeSetup.diskful(0, Provisioning.THIN, node.storage.image())), random::nextLong);
+      perform(node, node.core.start());
+    }
+    run();
+  }
+
+  /** Whether a released hold connects the pair again (as the edge's redial would). */
+  boolean reconnectOnRelease = true;
+
+  private boolean held(int node, int peer) {
+    return Boolean.TRUE.equals(nodes.get(node).held.get(peer));
+  }
+
+  Node node(int id) {
+    return nodes.get(id);
+  }
+
+  private static String key(int a, int b) {
+    return Math.min(a, b) + "-" + Math.max(a, b);
+  }
+
+  void connect(int a, int b) {
+    long id = nextConnectionId++;
+    links.put(key(a, b), id);
+    queue.add(new Pending(nodes.get(a), new Event.PeerConnected(b, id)));
+    queue.add(new Pending(nodes.get(b), new Event.PeerConnected(a, id)));
+  }
+
+  void connectAll() {
+    for (int a = 0; a < nodes.size(); a++) {
+      for (int b = a + 1; b < nodes.size(); b++) {
+        connect(a, b);
+      }
+    }
+  }
+
+  void disconnect(int a, int b) {
+    Long id = links.remove(key(a, b));
+    if (id == null) {
+      return;
+    }
+    queue.add(new Pending(nodes.get(a), new Event.PeerDisconnected(b, id, "cut")));
+    queue.add(new Pending(nodes.get(b), new Event.PeerDisconnected(a, id, "cut")));
+  }
+
+  /** Submits an event on a node and returns the request id it carries (for requests). */
+  long submit(int node, java.util.function.LongFunction<Event> event) {
+    long id = nextRequestId++;
+    queue.add(new Pending(nodes.get(node), event.apply(id)));
+    return id;
+  }
+
+  Effect.RequestCompleted request(int node, java.util.function.LongFunction<Event> event) {
+    long id = submit(node, event);
+    run();
+    Effect.RequestCompleted done = nodes.get(node).completions.get(id);
+    if (done == null) {
+      throw new AssertionError("request " + id + " on " + nodes.get(node).name + " did not complete");
+    }
+    return done;
+  }
+
+  /** Runs until nothing is left to do. */
+  void run() {
+    runUntil(n -> false);
+  }
+
+  /** Runs until the predicate holds (checked after each event) or nothing is left; true if it held. */
+  boolean runUntil(Predicate<CoreCluster> done) {
+    int steps = 0;
+    while (!queue.isEmpty()) {
+      Pending next = queue.pollFirst();
+      perform(next.node(), next.node().core.handle(next.event()));
+      next.node().core.checkInvariants();
+      if (done.test(this)) {
+        return true;
+      }
+      if (++steps > 5_000_000) {
+        throw new AssertionError("no quiescence after " + steps + " steps");
+      }
+    }
+    return done.test(this);
+  }
+
+  private void perform(Node node, List<Effect> effects) {
+    for (Effect effect : effects) {
+      if (effect instanceof Effect.RequestCompleted completed) {
+        node.completions.put(completed.requestId(), completed);
+      } else if (effect instanceof Effect.SendToPeer send) {
+        node.sent.add(send.message());
+        Long live = links.get(key(node.nodeId, send.nodeId()));
+        if (live != null && live == send.connectionId()) {
+          queue.add(new Pending(nodes.get(send.nodeId()), new Event.PeerReceived(node.nodeId, send.connectionId(),
+              send.message())));
+        }
+      } else if (effect instanceof Effect.HoldPeer hold) {
+        node.held.put(hold.nodeId(), hold.hold());
+        if (hold.hold()) {
+          disconnect(node.nodeId, hold.nodeId());
+        } else if (reconnectOnRelease && !held(hold.nodeId(), node.nodeId)) {
+          connect(node.nodeId, hold.nodeId());
+        }
+      } else {
+        queue.add(new Pending(node, node.storage.perform(effect)));
+      }
+    }
+  }
+}

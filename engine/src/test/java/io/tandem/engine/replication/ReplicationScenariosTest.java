@@ -1,0 +1,249 @@
+package io.tandem.engine.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tandem.engine.core.ConnectionState;
+import io.tandem.engine.core.DiskState;
+import io.tandem.engine.core.Effect;
+import io.tandem.engine.core.Event;
+import io.tandem.engine.core.IoStatus;
+import io.tandem.engine.core.QuorumPolicy;
+import io.tandem.engine.core.ReplicaStatus;
+import io.tandem.engine.core.ReplicationProtocol;
+import io.tandem.engine.core.ReplicationState;
+import io.tandem.engine.core.RequestKind;
+import io.tandem.engine.core.SplitBrainPolicy;
+import io.tandem.engine.core.Role;
+import io.tandem.engine.wire.ResyncRequest;
+import io.tandem.engine.wire.WireMessage;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Replication between cores, step by step: connect, replicate, cut, resync, split brain, one Primary. */
+class ReplicationScenariosTest {
+
+  private static final long SIZE = 16L << 20;
+
+  private static ByteBuffer pattern(int length, int seed) {
+    byte[] bytes = new byte[length];
+    for (int i = 0; i < length; i++) {
+      bytes[i] = (byte) (seed * 31 + i * 7 + (i >> 9));
+    }
+    return ByteBuffer.wrap(bytes);
+  }
+
+  private static Effect.RequestCompleted write(CoreCluster cluster, int node, long offset, int length, int seed) {
+    return cluster.request(node, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, offset, length, Set.of(),
+        pattern(length, seed)));
+  }
+
+  private static void promote(CoreCluster cluster, int node) {
+    Effect.RequestCompleted done = cluster.request(node, id -> new Event.RoleRequest(id, Role.Primary));
+    assertThat(done.status()).as(String.valueOf(done.message())).isEqualTo(IoStatus.OK);
+  }
+
+  private static ReplicaStatus.PeerStatus peer(CoreCluster cluster, int node, int peerId) {
+    return cluster.node(node).core.status().peers().stream().filter(p -> p.nodeId() == peerId).findFirst()
+        .orElseThrow();
+  }
+
+  private static void assertSameData(CoreCluster cluster, int a, int b) {
+    assertThat(cluster.node(a).readAll(SIZE)).as(cluster.node(a).name + " vs " + cluster.node(b).name)
+        .isEqualTo(cluster.node(b).readAll(SIZE));
+  }
+
+  @Test
+  void freshReplicasConnectWithoutSyncAndReplicateEveryWrite() throws Exception {
+    CoreCluster cluster = new CoreCluster(2, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    cluster.connectAll();
+    cluster.run();
+    assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.Connected);
+    assertThat(peer(cluster, 0, 1).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
+    assertThat(cluster.node(1).sent).noneMatch(m -> m instanceof ResyncRequest);
+
+    promote(cluster, 0);
+    assertThat(write(cluster, 0, 4096, 1 << 20, 1).status()).isEqualTo(IoStatus.OK);
+    assertThat(write(cluster, 0, 5 << 20, 8192, 2).status()).isEqualTo(IoStatus.OK);
+    assertSameData(cluster, 0, 1);
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isZero();
+    assertThat(cluster.node(0).core.status().volumes().get(0).currentUuid())
+        .isEqualTo(cluster.node(1).core.status().volumes().get(0).currentUuid());
+  }
+
+  @Test
+  void aReturningSecondaryGetsOnlyTheBlocksItMissed() throws Exception {
+    CoreCluster cluster = new CoreCluster(2, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    write(cluster, 0, 0, 65536, 1);
+    cluster.disconnect(0, 1);
+    cluster.run();
+    write(cluster, 0, 1 << 20, 3 * 4096, 2);
+    write(cluster, 0, 8 << 20, 4096, 3);
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isEqualTo(16);
+
+    cluster.node(1).sent.clear();
+    cluster.connect(0, 1);
+    cluster.run();
+    long requested = cluster.node(1).sent.stream().filter(m -> m instanceof ResyncRequest)
+        .mapToLong(m -> ((ResyncRequest) m).length()).sum();
+    assertThat(requested).isEqualTo(16 * 1024);
+    assertSameData(cluster, 0, 1);
+    assertThat(cluster.node(1).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.UpToDate);
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isZero();
+    assertThat(peer(cluster, 1, 0).volumes().get(0).outOfSyncKib()).isZero();
+    assertThat(peer(cluster, 0, 1).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
+    assertThat(cluster.node(0).core.status().volumes().get(0).currentUuid())
+        .isEqualTo(cluster.node(1).core.status().volumes().get(0).currentUuid());
+
+    // and after that, writes replicate again
+    write(cluster, 0, 2 << 20, 4096, 4);
+    assertSameData(cluster, 0, 1);
+  }
+
+  @Test
+  void bothSidesWritingApartIsASplitBrainAndNothingMoves() throws Exception {
+    CoreCluster cluster = new CoreCluster(2, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    cluster.connectAll();
+    cluster.run();
+    cluster.disconnect(0, 1);
+    cluster.run();
+    promote(cluster, 0);
+    write(cluster, 0, 0, 4096, 1);
+    promote(cluster, 1);
+    write(cluster, 1, 4096, 4096, 2);
+    ByteBuffer before0 = cluster.node(0).readAll(SIZE);
+    ByteBuffer before1 = cluster.node(1).readAll(SIZE);
+
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.StandAlone);
+    assertThat(peer(cluster, 1, 0).connection()).isEqualTo(ConnectionState.StandAlone);
+    assertThat(cluster.node(0).core.peerProblem(1)).contains("split brain");
+    assertThat(cluster.node(1).core.peerProblem(0)).contains("split brain");
+    assertThat(cluster.node(0).readAll(SIZE)).isEqualTo(before0);
+    assertThat(cluster.node(1).readAll(SIZE)).isEqualTo(before1);
+  }
+
+  /** Both nodes write apart; node 0 wrote more blocks than node 1. */
+  private static CoreCluster splitBrain(SplitBrainPolicy policy) throws Exception {
+    CoreCluster cluster = new CoreCluster(2, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, policy);
+    cluster.connectAll();
+    cluster.run();
+    cluster.disconnect(0, 1);
+    cluster.run();
+    promote(cluster, 0);
+    write(cluster, 0, 0, 3 * 4096, 1);
+    cluster.request(0, id -> new Event.RoleRequest(id, Role.Secondary));
+    promote(cluster, 1);
+    write(cluster, 1, 1 << 20, 4096, 2);
+    cluster.request(1, id -> new Event.RoleRequest(id, Role.Secondary));
+    return cluster;
+  }
+
+  @Test
+  void discardMyDataOnTheLosingSideResolvesASplitBrain() throws Exception {
+    CoreCluster cluster = splitBrain(SplitBrainPolicy.DISCONNECT);
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.StandAlone);
+
+    Effect.RequestCompleted done = cluster.request(0, id -> new Event.DiscardMyData(id));
+    assertThat(done.status()).isEqualTo(IoStatus.OK);
+    // the survivor is StandAlone too: it is told to connect (DRBD: "drbdadm connect" there)
+    assertThat(cluster.request(1, id -> new Event.PeerCommand(id, 0, true)).status()).isEqualTo(IoStatus.OK);
+    cluster.run();
+    assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.Connected);
+    assertSameData(cluster, 0, 1);
+    // node 1's write survived, node 0's were dropped
+    assertThat(cluster.node(1).readAll(SIZE).get(1 << 20)).isEqualTo(pattern(4096, 2).get(0));
+    assertThat(cluster.node(0).readAll(SIZE).get(0)).isZero();
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isZero();
+    assertThat(peer(cluster, 1, 0).volumes().get(0).outOfSyncKib()).isZero();
+  }
+
+  @Test
+  void discardLeastChangesSyncsFromTheSideThatChangedMore() throws Exception {
+    CoreCluster cluster = splitBrain(SplitBrainPolicy.DISCARD_LEAST_CHANGES);
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.Connected);
+    assertSameData(cluster, 0, 1);
+    assertThat(cluster.node(1).readAll(SIZE).get(0)).isEqualTo(pattern(4096, 1).get(0));
+    assertThat(cluster.node(1).readAll(SIZE).get(1 << 20)).isZero();
+  }
+
+  @Test
+  void discardZeroChangesLeavesABothSidedSplitBrainAlone() throws Exception {
+    CoreCluster cluster = splitBrain(SplitBrainPolicy.DISCARD_ZERO_CHANGES);
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.StandAlone);
+    assertThat(cluster.node(0).core.peerProblem(1)).contains("both sides changed blocks");
+    assertThat(cluster.node(1).core.peerProblem(0)).contains("both sides changed blocks");
+  }
+
+  @Test
+  void onlyOneNodeIsPrimary() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    Effect.RequestCompleted refused = cluster.request(2, id -> new Event.RoleRequest(id, Role.Primary));
+    assertThat(refused.status()).isEqualTo(IoStatus.REFUSED);
+    assertThat(refused.message()).contains("alpha is Primary");
+    Effect.RequestCompleted demoted = cluster.request(0, id -> new Event.RoleRequest(id, Role.Secondary));
+    assertThat(demoted.status()).isEqualTo(IoStatus.OK);
+    promote(cluster, 2);
+  }
+
+  @Test
+  void concurrentPromotionsCannotBothWin() throws Exception {
+    CoreCluster cluster = new CoreCluster(2, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    cluster.connectAll();
+    cluster.run();
+    long first = cluster.submit(0, id -> new Event.RoleRequest(id, Role.Primary));
+    long second = cluster.submit(1, id -> new Event.RoleRequest(id, Role.Primary));
+    cluster.run();
+    long winners = java.util.stream.Stream.of(cluster.node(0).completions.get(first),
+        cluster.node(1).completions.get(second)).filter(c -> c.status() == IoStatus.OK).count();
+    assertThat(winners).isLessThanOrEqualTo(1);
+    assertThat(cluster.nodes.stream().filter(n -> n.core.role() == Role.Primary).count()).isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void aThirdNodeCatchesUpFromThePrimaryWhileItWrites() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
+    cluster.connect(0, 1);
+    cluster.run();
+    promote(cluster, 0);
+    for (int i = 0; i < 40; i++) {
+      write(cluster, 0, (long) i * 256 * 1024, 64 * 1024, i);
+    }
+    cluster.connect(0, 2);
+    cluster.connect(1, 2);
+    // writes while the resync runs
+    for (int i = 0; i < 10; i++) {
+      cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 4096, 8192, Set.of(),
+          pattern(8192, 99)));
+    }
+    cluster.run();
+    assertSameData(cluster, 0, 1);
+    assertSameData(cluster, 0, 2);
+    for (int node = 0; node < 3; node++) {
+      assertThat(cluster.node(node).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.UpToDate);
+      for (ReplicaStatus.PeerStatus peer : cluster.node(node).core.status().peers()) {
+        assertThat(peer.volumes().get(0).replication()).as(cluster.node(node).name + "→" + peer.name())
+            .isEqualTo(ReplicationState.Established);
+        assertThat(peer.volumes().get(0).outOfSyncKib()).as(cluster.node(node).name + "→" + peer.name()).isZero();
+      }
+    }
+  }
+
+  @SuppressWarnings("unused")
+  private static boolean isResync(WireMessage message) {
+    return message instanceof ResyncRequest;
+  }
+}
