@@ -142,6 +142,11 @@ final class CoreCluster {
     return id;
   }
 
+  /** The completion of request {@code id} on {@code node}, or null while it is not complete. */
+  Effect.RequestCompleted completion(int node, long id) {
+    return nodes.get(node).completions.get(id);
+  }
+
   Effect.RequestCompleted request(int node, java.util.function.LongFunction<Event> event) {
     long id = submit(node, event);
     run();
@@ -157,11 +162,49 @@ final class CoreCluster {
     runUntil(n -> false);
   }
 
+  /** Nodes whose events wait (all of them, or only I/O completions: a stalled node or disk). */
+  private final java.util.Set<Integer> stalled = new java.util.HashSet<>();
+  private final java.util.Set<Integer> stalledDisks = new java.util.HashSet<>();
+  private final List<Pending> parked = new ArrayList<>();
+
+  void stall(int node) {
+    stalled.add(node);
+  }
+
+  void stallDisk(int node) {
+    stalledDisks.add(node);
+  }
+
+  /** Lets a stalled node (and its disk) go on, its waiting events first. */
+  void resume(int node) {
+    stalled.remove(node);
+    stalledDisks.remove(node);
+    List<Pending> release = new ArrayList<>();
+    for (Pending pending : parked) {
+      if (pending.node().nodeId == node) {
+        release.add(pending);
+      }
+    }
+    parked.removeAll(release);
+    for (int i = release.size() - 1; i >= 0; i--) {
+      queue.addFirst(release.get(i));
+    }
+  }
+
+  private boolean parks(Pending pending) {
+    int id = pending.node().nodeId;
+    return stalled.contains(id) || (stalledDisks.contains(id) && pending.event() instanceof Event.IoCompleted);
+  }
+
   /** Runs until the predicate holds (checked after each event) or nothing is left; true if it held. */
   boolean runUntil(Predicate<CoreCluster> done) {
     int steps = 0;
     while (!queue.isEmpty()) {
       Pending next = queue.pollFirst();
+      if (parks(next)) {
+        parked.add(next);
+        continue;
+      }
       perform(next.node(), next.node().core.handle(next.event()));
       next.node().core.checkInvariants();
       if (done.test(this)) {

@@ -185,6 +185,97 @@ class ReplicationScenariosTest {
     assertThat(cluster.node(1).core.peerProblem(0)).contains("both sides changed blocks");
   }
 
+  private static CoreCluster connectedPair(ReplicationProtocol protocol) throws Exception {
+    CoreCluster cluster = new CoreCluster(2, SIZE, protocol, QuorumPolicy.OFF);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    write(cluster, 0, 0, 4096, 0); // the new generation is made and adopted
+    return cluster;
+  }
+
+  private static long submitWrite(CoreCluster cluster, long offset, int seed) {
+    return cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, offset, 4096, Set.of(),
+        pattern(4096, seed)));
+  }
+
+  @Test
+  void protocolCCompletesAfterThePeerWrote() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.C);
+    cluster.stallDisk(1);
+    long id = submitWrite(cluster, 8192, 1);
+    cluster.run();
+    assertThat(cluster.completion(0, id)).isNull();
+    cluster.resume(1);
+    cluster.run();
+    assertThat(cluster.completion(0, id).status()).isEqualTo(IoStatus.OK);
+    assertSameData(cluster, 0, 1);
+  }
+
+  @Test
+  void protocolBCompletesWhenThePeerReceivedTheWrite() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.B);
+    cluster.stallDisk(1);
+    long id = submitWrite(cluster, 8192, 1);
+    cluster.run();
+    assertThat(cluster.completion(0, id).status()).isEqualTo(IoStatus.OK);
+    // the write stays in the activity log until the peer wrote it
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isZero();
+    cluster.resume(1);
+    cluster.run();
+    assertSameData(cluster, 0, 1);
+
+    cluster.stall(1);
+    long unreceived = submitWrite(cluster, 16384, 2);
+    cluster.run();
+    assertThat(cluster.completion(0, unreceived)).isNull();
+    cluster.disconnect(0, 1);
+    cluster.run();
+    assertThat(cluster.completion(0, unreceived).status()).isEqualTo(IoStatus.OK);
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isEqualTo(4);
+  }
+
+  @Test
+  void protocolACompletesWithoutWaitingForThePeer() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.A);
+    cluster.stall(1);
+    long id = submitWrite(cluster, 8192, 1);
+    cluster.run();
+    assertThat(cluster.completion(0, id).status()).isEqualTo(IoStatus.OK);
+    cluster.resume(1);
+    cluster.run();
+    assertSameData(cluster, 0, 1);
+  }
+
+  @Test
+  void aFlushCompletesOnlyAfterThePeerSyncedTheWritesBeforeIt() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.A);
+    for (int i = 0; i < 5; i++) {
+      submitWrite(cluster, 65536L * i, i);
+    }
+    cluster.run();
+    cluster.stallDisk(1);
+    long flush = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.FLUSH, 0, 0, Set.of(), null));
+    cluster.run();
+    assertThat(cluster.completion(0, flush)).isNull();
+    cluster.resume(1);
+    cluster.run();
+    assertThat(cluster.completion(0, flush).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.node(1).fileSystem.unsyncedOperationCount()).isZero();
+  }
+
+  @Test
+  void aPeerThatFailsAWriteIsMarkedOutOfSyncForIt() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.C);
+    cluster.node(1).fileSystem.setFaultPolicy(operation -> operation.kind()
+        == io.tandem.engine.storage.FileOperation.Kind.WRITE && operation.path().endsWith(".img")
+        ? java.util.Optional.of(new java.io.IOException("injected")) : java.util.Optional.empty());
+    Effect.RequestCompleted done = write(cluster, 0, 8192, 4096, 1);
+    assertThat(done.status()).isEqualTo(IoStatus.OK);
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isEqualTo(4);
+    assertThat(cluster.node(1).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Failed);
+  }
+
   @Test
   void onlyOneNodeIsPrimary() throws Exception {
     CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
