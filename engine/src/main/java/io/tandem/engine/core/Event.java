@@ -68,6 +68,12 @@ public sealed interface Event {
    */
   record DiscardMyData(long requestId) implements Event {}
 
+  /**
+   * The edge's clock, a few times a second: paces rate-limited resync. {@code nanos} only ever
+   * grows; its origin is arbitrary.
+   */
+  record Tick(long nanos) implements Event {}
+
   /** What a client intends to do. */
   enum Access {
     READ_ONLY,

@@ -49,6 +49,11 @@ final class PeerVolume {
 
   /** Blocks to move when the resync started (for the done percentage). */
   long totalBlocks;
+  /** Bytes the rate still allows (rate-limited resync only); may go below zero by one request. */
+  long budgetBytes;
+  /** Resync bytes written since the last tick, and the rate they made (bytes per second, smoothed). */
+  long syncedSinceTick;
+  long measuredBytesPerSecond = -1;
 
   boolean syncing() {
     return replication == ReplicationState.SyncSource || replication == ReplicationState.SyncTarget
@@ -75,5 +80,8 @@ final class PeerVolume {
     ready = false;
     finishing = false;
     totalBlocks = 0;
+    budgetBytes = 0;
+    syncedSinceTick = 0;
+    measuredBytesPerSecond = -1;
   }
 }

@@ -99,6 +99,9 @@ public final class ReplicaCore {
   private int writers;
   private int readers;
   private boolean autoPromoted;
+  /** The last tick's time, or -1 before the first; application bytes written since. */
+  private long lastTickNanos = -1;
+  private long applicationBytesSinceTick;
   /** An operator asked this node to lose a split brain (discard-my-data); cleared once it synced. */
   private boolean discardMyData;
   private final List<Long> writersAfterRoleChange = new ArrayList<>();
@@ -227,6 +230,8 @@ public final class ReplicaCore {
       onPeerCommand(command);
     } else if (event instanceof Event.DiscardMyData discard) {
       onDiscardMyData(discard);
+    } else if (event instanceof Event.Tick tick) {
+      onTick(tick);
     } else {
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -331,6 +336,7 @@ public final class ReplicaCore {
           + write.extents.count() + " extents, more than the activity log's " + volume.activityLog.capacity());
       return;
     }
+    applicationBytesSinceTick += request.length();
     volume.pending.add(write);
     advance(volume);
   }
@@ -667,6 +673,7 @@ public final class ReplicaCore {
           failDisk(volume, "resync write error: " + completed.detail());
         } else if (connection.id == write.connectionId && peerVolume.replication == ReplicationState.SyncTarget) {
           peerVolume.writtenUnsynced.add(new PeerVolume.Outstanding(write.offset, write.length));
+          peerVolume.syncedSinceTick += write.length;
         }
         syncResyncWrites(volume, connection, false);
         pumpResync(volume, connection);
@@ -1717,6 +1724,7 @@ public final class ReplicaCore {
     peerVolume.replication = ReplicationState.SyncTarget;
     peerVolume.cursor = 0;
     peerVolume.ready = false;
+    peerVolume.budgetBytes = RESYNC_REQUEST_BYTES;
     int slot = volume.slotOfPeer.get(source.peer.nodeId());
     peerVolume.totalBlocks = Math.max(peerVolume.totalBlocks, volume.bitmap.count(slot));
     long connectionId = source.id;
@@ -1741,6 +1749,40 @@ public final class ReplicaCore {
     connection.problem = "resync paused: " + reason;
   }
 
+  /**
+   * Refills every SyncTarget's budget by the rate times the time since the last tick (at most a
+   * tenth of a second's worth is saved up, so an idle pause does not turn into a burst) and measures
+   * the rate reached.
+   */
+  private void onTick(Event.Tick tick) {
+    long elapsed = lastTickNanos < 0 ? 0 : Math.max(0, tick.nanos() - lastTickNanos);
+    lastTickNanos = tick.nanos();
+    if (elapsed == 0) {
+      return;
+    }
+    double seconds = Math.min(1.0, elapsed / 1e9);
+    long applicationRate = (long) (applicationBytesSinceTick / seconds);
+    applicationBytesSinceTick = 0;
+    long rate = settings.resyncRate().bytesPerSecond(applicationRate);
+    for (VolumeCore volume : volumes.values()) {
+      for (Connection connection : connections.values()) {
+        PeerVolume peerVolume = connection.volumes.get(volume.number);
+        if (peerVolume == null || peerVolume.replication != ReplicationState.SyncTarget) {
+          continue;
+        }
+        long measured = (long) (peerVolume.syncedSinceTick / seconds);
+        peerVolume.measuredBytesPerSecond = peerVolume.measuredBytesPerSecond < 0 ? measured
+            : (peerVolume.measuredBytesPerSecond + measured) / 2;
+        peerVolume.syncedSinceTick = 0;
+        if (!settings.resyncRate().unlimited()) {
+          long cap = Math.max(RESYNC_REQUEST_BYTES, rate / 10);
+          peerVolume.budgetBytes = Math.min(cap, peerVolume.budgetBytes + (long) (rate * seconds));
+        }
+        pumpResync(volume, connection);
+      }
+    }
+  }
+
   /** Keeps up to {@link #RESYNC_WINDOW} requests in flight, in block order; finishes when nothing is marked. */
   private void pumpResync(VolumeCore volume, Connection connection) {
     PeerVolume peerVolume = connection.volume(volume.number);
@@ -1752,7 +1794,8 @@ public final class ReplicaCore {
     int slot = volume.slotOfPeer.get(connection.peer.nodeId());
     long blocks = bitmap.blocks();
     long blocksPerRequest = RESYNC_REQUEST_BYTES / BLOCK_BYTES;
-    while (peerVolume.outstanding.size() < RESYNC_WINDOW) {
+    boolean limited = !settings.resyncRate().unlimited();
+    while (peerVolume.outstanding.size() < RESYNC_WINDOW && (!limited || peerVolume.budgetBytes > 0)) {
       long first = peerVolume.cursor < blocks ? bitmap.nextSetBit(slot, peerVolume.cursor) : -1;
       if (first < 0) {
         boolean idle = peerVolume.outstanding.isEmpty() && peerVolume.writtenUnsynced.isEmpty()
@@ -1771,6 +1814,7 @@ public final class ReplicaCore {
       int length = (int) (Math.min((last + 1) * BLOCK_BYTES, volume.sizeBytes) - offset);
       long id = peerVolume.nextRequestId++;
       peerVolume.outstanding.put(id, new PeerVolume.Outstanding(offset, length));
+      peerVolume.budgetBytes -= length;
       send(connection, new ResyncRequest(id, volume.number, offset, length));
       peerVolume.cursor = last + 1;
     }
@@ -2036,6 +2080,7 @@ public final class ReplicaCore {
       send(connection, new WriteAck(message.sequence(), WriteAck.FAILED));
       return;
     }
+    applicationBytesSinceTick += message.length();
     connection.incomingWrites.add(write);
     volume.pending.add(write);
     advance(volume);
@@ -2152,8 +2197,10 @@ public final class ReplicaCore {
           long total = Math.max(peerVolume.totalBlocks, outOfSyncBlocks);
           done = total == 0 ? 100.0 : Math.floor(1000.0 * (total - outOfSyncBlocks) / total) / 10.0;
         }
+        Long rate = peerVolume != null && peerVolume.replication == ReplicationState.SyncTarget
+            && peerVolume.measuredBytesPerSecond >= 0 ? peerVolume.measuredBytesPerSecond / 1024 : null;
         peerVolumes.add(new ReplicaStatus.PeerVolume(volume.number, replication,
-            outOfSyncBlocks * (BLOCK_BYTES / 1024), done));
+            outOfSyncBlocks * (BLOCK_BYTES / 1024), done, rate));
       }
       peers.add(new ReplicaStatus.PeerStatus(connection.peer.name(), connection.peer.nodeId(), connection.state(),
           peerVolumes));

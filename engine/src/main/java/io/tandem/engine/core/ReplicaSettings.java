@@ -8,11 +8,19 @@ import java.util.List;
  * @param activityLogCapacity hot extents per volume (DRBD's {@code al-extents})
  * @param protocol when a replicated write completes
  * @param splitBrain what a split brain detected at connect does
+ * @param resyncRate how fast this node pulls resync data as a SyncTarget
  */
 public record ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers,
-    int activityLogCapacity, QuorumPolicy quorum, ReplicationProtocol protocol, SplitBrainPolicy splitBrain) {
+    int activityLogCapacity, QuorumPolicy quorum, ReplicationProtocol protocol, SplitBrainPolicy splitBrain,
+    ResyncRate resyncRate) {
   public ReplicaSettings {
     peers = List.copyOf(peers);
+  }
+
+  /** Settings with an unlimited resync rate. */
+  public ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers, int activityLogCapacity,
+      QuorumPolicy quorum, ReplicationProtocol protocol, SplitBrainPolicy splitBrain) {
+    this(resource, nodeName, nodeId, peers, activityLogCapacity, quorum, protocol, splitBrain, ResyncRate.UNLIMITED);
   }
 
   /** Settings with the split-brain policy {@link SplitBrainPolicy#DISCONNECT}. */

@@ -27,6 +27,14 @@ public record ReplicaStatus(String resource, String node, int nodeId, Role role,
 
   /**
    * @param donePercentage resync progress, null when no resync runs
+   * @param resyncKibPerSecond the resync rate measured over the last ticks, null when no resync runs
+   *     or no clock reaches the core
    */
-  public record PeerVolume(int number, ReplicationState replication, long outOfSyncKib, Double donePercentage) {}
+  public record PeerVolume(int number, ReplicationState replication, long outOfSyncKib, Double donePercentage,
+      Long resyncKibPerSecond) {
+
+    public PeerVolume(int number, ReplicationState replication, long outOfSyncKib, Double donePercentage) {
+      this(number, replication, outOfSyncKib, donePercentage, null);
+    }
+  }
 }

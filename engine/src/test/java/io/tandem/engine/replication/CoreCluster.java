@@ -11,6 +11,7 @@ import io.tandem.engine.core.QuorumPolicy;
 import io.tandem.engine.core.ReplicaCore;
 import io.tandem.engine.core.ReplicaSettings;
 import io.tandem.engine.core.ReplicationProtocol;
+import io.tandem.engine.core.ResyncRate;
 import io.tandem.engine.core.SplitBrainPolicy;
 import io.tandem.engine.core.VolumeSetup;
 import io.tandem.engine.storage.MemoryFileSystem;
@@ -75,6 +76,11 @@ final class CoreCluster {
 
   CoreCluster(int count, long sizeBytes, ReplicationProtocol protocol, QuorumPolicy quorum, SplitBrainPolicy splitBrain)
       throws IOException {
+    this(count, sizeBytes, protocol, quorum, splitBrain, ResyncRate.UNLIMITED);
+  }
+
+  CoreCluster(int count, long sizeBytes, ReplicationProtocol protocol, QuorumPolicy quorum, SplitBrainPolicy splitBrain,
+      ResyncRate resyncRate) throws IOException {
     this.sizeBytes = sizeBytes;
     String[] names = {"alpha", "bravo", "charlie", "delta"};
     for (int i = 0; i < count; i++) {
@@ -89,7 +95,8 @@ final class CoreCluster {
       }
       node.storage = VolumeStorage.openOrCreate(node.fileSystem, VolumeFileNames.in("/pool", "r0", 0),
           new VolumeStorage.Creation(sizeBytes, node.nodeId, peers, Provisioning.THIN, 0x5eed_0000_0000_1000L));
-      node.core = new ReplicaCore(new ReplicaSettings("r0", node.name, node.nodeId, peers, 61, quorum, protocol, splitBrain),
+      node.core = new ReplicaCore(new ReplicaSettings("r0", node.name, node.nodeId, peers, 61, quorum, protocol, splitBrain,
+          resyncRate),
           List.of(VolumeSetup.diskful(0, Provisioning.THIN, node.storage.image())), random::nextLong);
       perform(node, node.core.start());
     }

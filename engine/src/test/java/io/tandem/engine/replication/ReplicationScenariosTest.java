@@ -12,6 +12,7 @@ import io.tandem.engine.core.ReplicaStatus;
 import io.tandem.engine.core.ReplicationProtocol;
 import io.tandem.engine.core.ReplicationState;
 import io.tandem.engine.core.RequestKind;
+import io.tandem.engine.core.ResyncRate;
 import io.tandem.engine.core.SplitBrainPolicy;
 import io.tandem.engine.core.Role;
 import io.tandem.engine.wire.ResyncRequest;
@@ -274,6 +275,77 @@ class ReplicationScenariosTest {
     assertThat(done.status()).isEqualTo(IoStatus.OK);
     assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isEqualTo(4);
     assertThat(cluster.node(1).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Failed);
+  }
+
+  /** Node 1 misses 8 MiB, then reconnects with the given rate; returns the cluster before the resync runs. */
+  private static CoreCluster eightMibBehind(ResyncRate rate) throws Exception {
+    CoreCluster cluster = new CoreCluster(2, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, SplitBrainPolicy.DISCONNECT,
+        rate);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    cluster.disconnect(0, 1);
+    cluster.run();
+    for (int i = 0; i < 8; i++) {
+      write(cluster, 0, (long) i << 20, 1 << 20, i);
+    }
+    cluster.connect(0, 1);
+    return cluster;
+  }
+
+  private static long resyncedBytes(CoreCluster cluster) {
+    return cluster.node(1).sent.stream().filter(m -> m instanceof ResyncRequest)
+        .mapToLong(m -> ((ResyncRequest) m).length()).sum();
+  }
+
+  @Test
+  void aFixedResyncRateIsKept() throws Exception {
+    CoreCluster cluster = eightMibBehind(ResyncRate.fixed(2048));
+    cluster.run();
+    long nanos = 0;
+    int ticks = 0;
+    while (peer(cluster, 1, 0).volumes().get(0).replication() != ReplicationState.Established) {
+      nanos += 100_000_000L;
+      ticks++;
+      long at = nanos;
+      cluster.submit(1, id -> new Event.Tick(at));
+      cluster.run();
+      if (ticks == 10) {
+        // one second at 2 MiB/s, plus the first request's head start
+        assertThat(resyncedBytes(cluster)).isBetween(2L << 20, 3L << 20);
+        assertThat(peer(cluster, 1, 0).volumes().get(0).resyncKibPerSecond()).isBetween(1024L, 4096L);
+      }
+      assertThat(ticks).isLessThan(100);
+    }
+    assertThat(ticks).isBetween(30, 45);
+    assertSameData(cluster, 0, 1);
+  }
+
+  @Test
+  void theDynamicRateYieldsToApplicationWrites() throws Exception {
+    CoreCluster cluster = eightMibBehind(ResyncRate.dynamic(512, 8192));
+    cluster.run();
+    long nanos = 0;
+    for (int tick = 1; tick <= 10; tick++) {
+      // the application writes 8 MiB/s: the resync drops to its minimum
+      write(cluster, 0, 12L << 20, 819_200 / 2, tick);
+      write(cluster, 0, (12L << 20) + 819_200 / 2, 819_200 / 2, tick);
+      nanos += 100_000_000L;
+      long at = nanos;
+      cluster.submit(1, id -> new Event.Tick(at));
+      cluster.run();
+    }
+    long busy = resyncedBytes(cluster);
+    assertThat(busy).isLessThanOrEqualTo(2L << 20);
+    for (int tick = 1; tick <= 10; tick++) {
+      nanos += 100_000_000L;
+      long at = nanos;
+      cluster.submit(1, id -> new Event.Tick(at));
+      cluster.run();
+    }
+    // idle: up to 8 MiB/s, so the rest (about 7 MiB) is done within the second
+    assertThat(peer(cluster, 1, 0).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
+    assertSameData(cluster, 0, 1);
   }
 
   @Test
