@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tandem.engine.activitylog.ActivityLog;
 import io.tandem.engine.core.Provisioning;
+import io.tandem.engine.core.ResyncRate;
+import io.tandem.engine.core.SplitBrainPolicy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -21,7 +23,15 @@ import java.util.Set;
  * Every problem is reported with the file, the key and what would be accepted.
  */
 public record EngineConfig(Path file, String resource, String secret, Protocol protocol, String quorum,
-    OnNoQuorum onNoQuorum, int activityLogExtents, List<Volume> volumes, List<Node> nodes) {
+    OnNoQuorum onNoQuorum, int activityLogExtents, List<Volume> volumes, List<Node> nodes,
+    SplitBrainPolicy splitBrain, ResyncRate resyncRate) {
+
+  /** A config with the default split-brain policy (disconnect) and an unlimited resync rate. */
+  public EngineConfig(Path file, String resource, String secret, Protocol protocol, String quorum,
+      OnNoQuorum onNoQuorum, int activityLogExtents, List<Volume> volumes, List<Node> nodes) {
+    this(file, resource, secret, protocol, quorum, onNoQuorum, activityLogExtents, volumes, nodes,
+        SplitBrainPolicy.DISCONNECT, ResyncRate.UNLIMITED);
+  }
 
   /** Replication protocol (completion semantics, REPLICATION.md "Writes, reads, flushes"). */
   public enum Protocol { A, B, C }
@@ -129,8 +139,10 @@ public record EngineConfig(Path file, String resource, String secret, Protocol p
     if (nodes.isEmpty()) {
       throw new ConfigException(file + ": nodes: at least one node is needed");
     }
+    SplitBrainPolicy splitBrain = reader.splitBrain(root);
+    ResyncRate resyncRate = reader.resyncRate(root);
     return new EngineConfig(file, resource, secret, protocol, quorum, onNoQuorum, activityLogExtents,
-        List.copyOf(volumes), List.copyOf(nodes));
+        List.copyOf(volumes), List.copyOf(nodes), splitBrain, resyncRate);
   }
 
   /** Reads typed values with messages naming the file and key. */
@@ -247,6 +259,46 @@ public record EngineConfig(Path file, String resource, String secret, Protocol p
         accepted.add(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
       }
       throw problem(where, key, "'" + value.asText() + "' is not one of " + accepted);
+    }
+
+    /** {@code split_brain}: disconnect (default), discard-zero-changes, discard-least-changes, discard-secondary. */
+    SplitBrainPolicy splitBrain(JsonNode root) throws ConfigException {
+      JsonNode value = root.get("split_brain");
+      if (value == null || value.isNull()) {
+        return SplitBrainPolicy.DISCONNECT;
+      }
+      SplitBrainPolicy policy = value.isTextual() ? SplitBrainPolicy.ofText(value.asText()) : null;
+      if (policy == null) {
+        List<String> accepted = new ArrayList<>();
+        for (SplitBrainPolicy known : SplitBrainPolicy.values()) {
+          accepted.add(known.text());
+        }
+        throw problem("", "split_brain", "'" + value.asText() + "' is not one of " + accepted);
+      }
+      return policy;
+    }
+
+    /**
+     * {@code resync}: an object with {@code rate_kib} (a fixed rate in KiB/s; 0 = unlimited, the
+     * default), or {@code min_rate_kib} and {@code max_rate_kib} (the dynamic controller).
+     */
+    ResyncRate resyncRate(JsonNode root) throws ConfigException {
+      JsonNode resync = root.get("resync");
+      if (resync == null || resync.isNull()) {
+        return ResyncRate.UNLIMITED;
+      }
+      requireObject(resync, "resync");
+      boolean dynamic = resync.has("min_rate_kib") || resync.has("max_rate_kib");
+      if (dynamic && resync.has("rate_kib")) {
+        throw problem("resync", "rate_kib", "give either rate_kib (a fixed rate) or min_rate_kib and max_rate_kib"
+            + " (the dynamic controller), not both");
+      }
+      if (!dynamic) {
+        return ResyncRate.fixed(integer(resync, "resync", "rate_kib", 0L, 0, 1L << 40));
+      }
+      long max = integer(resync, "resync", "max_rate_kib", null, 1, 1L << 40);
+      long min = integer(resync, "resync", "min_rate_kib", 0L, 0, max);
+      return ResyncRate.dynamic(min, max);
     }
 
     /** {@code off}, {@code majority}, {@code all} or a number of nodes (DRBD's quorum option). */

@@ -69,4 +69,30 @@ class EngineConfigTest {
         + " [{\"number\": 0, \"size_kib\": 4096}], \"nodes\": [" + NODE + "]}")).node("zulu"))
         .hasMessageContaining("no node named 'zulu'");
   }
+
+  private static final String VOLUMES = "\"volumes\": [{\"number\": 0, \"size_kib\": 4096}], \"nodes\": [" + NODE + "]";
+
+  @Test
+  void splitBrainPolicyAndResyncRate() throws Exception {
+    EngineConfig defaults = EngineConfig.read(write("{\"resource\": \"r0\", \"secret\": \"s\", " + VOLUMES + "}"));
+    assertThat(defaults.splitBrain()).isEqualTo(io.tandem.engine.core.SplitBrainPolicy.DISCONNECT);
+    assertThat(defaults.resyncRate().unlimited()).isTrue();
+    EngineConfig fixed = EngineConfig.read(write("{\"resource\": \"r0\", \"secret\": \"s\", \"split_brain\":"
+        + " \"discard-least-changes\", \"resync\": {\"rate_kib\": 10240}, " + VOLUMES + "}"));
+    assertThat(fixed.splitBrain()).isEqualTo(io.tandem.engine.core.SplitBrainPolicy.DISCARD_LEAST_CHANGES);
+    assertThat(fixed.resyncRate()).isEqualTo(io.tandem.engine.core.ResyncRate.fixed(10240));
+    EngineConfig dynamic = EngineConfig.read(write("{\"resource\": \"r0\", \"secret\": \"s\", \"resync\":"
+        + " {\"min_rate_kib\": 1024, \"max_rate_kib\": 102400}, " + VOLUMES + "}"));
+    assertThat(dynamic.resyncRate()).isEqualTo(io.tandem.engine.core.ResyncRate.dynamic(1024, 102400));
+
+    assertThatThrownBy(() -> EngineConfig.read(write("{\"resource\": \"r0\", \"secret\": \"s\", \"split_brain\":"
+        + " \"discard-everything\", " + VOLUMES + "}")))
+        .hasMessageContaining("split_brain: 'discard-everything' is not one of [disconnect, discard-zero-changes,");
+    assertThatThrownBy(() -> EngineConfig.read(write("{\"resource\": \"r0\", \"secret\": \"s\", \"resync\":"
+        + " {\"rate_kib\": 5, \"max_rate_kib\": 10}, " + VOLUMES + "}")))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(() -> EngineConfig.read(write("{\"resource\": \"r0\", \"secret\": \"s\", \"resync\":"
+        + " {\"min_rate_kib\": 50, \"max_rate_kib\": 10}, " + VOLUMES + "}")))
+        .hasMessageContaining("resync.min_rate_kib");
+  }
 }
