@@ -144,6 +144,19 @@ final class Bodies {
     return payload.slice().asReadOnlyBuffer();
   }
 
+  /**
+   * Checks the bytes a message carries per block of its range, {@code blocks} of them: exactly
+   * {@code expected} bytes. Returns a read-only view of the bytes between the buffer's position and
+   * limit, sharing them without a copy; the caller's buffer is not moved.
+   */
+  static ByteBuffer perBlock(ByteBuffer bytes, int expected, int blocks, String field) {
+    if (bytes.remaining() != expected) {
+      throw new IllegalArgumentException(field + " of " + bytes.remaining() + " bytes, expected " + expected
+          + " for " + blocks + (blocks == 1 ? " block" : " blocks"));
+    }
+    return bytes.slice().asReadOnlyBuffer();
+  }
+
   /** Decodes strict UTF-8: malformed sequences are an error, never replaced. */
   static String utf8(ByteBuffer bytes, String field, MessageType type) throws WireFormatException {
     try {

@@ -22,7 +22,9 @@ public enum MessageType {
   IN_SYNC(40),
   RESYNC_FINISHED(41),
   NEW_CURRENT_UUID(42),
-  TWO_PHASE(43);
+  TWO_PHASE(43),
+  CHECKSUM_REQUEST(44),
+  CHECKSUM_REPLY(45);
 
   private static final int LAST_HANDSHAKE_CODE = 15;
 

@@ -11,7 +11,8 @@ import java.util.zip.CRC32C;
  * WireProtocol#MAX_HANDSHAKE_BODY_BYTES}) before anything is allocated. The body of a frame it
  * skips is checksummed as it passes and never buffered. Every body gets an array of its own that the
  * decoder never touches again, so a decoded message may keep a view of it: a {@link DataWrite}'s or
- * {@link ResyncReply}'s payload is not copied.
+ * {@link ResyncReply}'s payload, a {@link ChecksumRequest}'s digests and a {@link ChecksumReply}'s
+ * mismatches are not copied.
  *
  * <p>It starts in the handshake phase, where it accepts only the handshake types with version 0.
  * After {@link #established(int)} it accepts only the other types, with the agreed version; an
@@ -209,6 +210,8 @@ public final class WireDecoder {
         case RESYNC_FINISHED -> ResyncFinished.decode(fields);
         case NEW_CURRENT_UUID -> NewCurrentUuid.decode(fields);
         case TWO_PHASE -> TwoPhase.decode(fields);
+        case CHECKSUM_REQUEST -> ChecksumRequest.decode(fields);
+        case CHECKSUM_REPLY -> ChecksumReply.decode(fields);
       };
       return WireDecoded.frame(new WireFrame(frameVersion, frameSender, frameFlags, message));
     } catch (WireFormatException e) {

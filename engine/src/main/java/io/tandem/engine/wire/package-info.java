@@ -56,7 +56,7 @@
  * HELLO 1, AUTHENTICATE 2, WELCOME 3, REFUSED 4, PING 16, PONG 17, and for replication
  * REPLICA_STATE 32, DATA_WRITE 33, WRITE_ACK 34, BARRIER 35, BARRIER_ACK 36, BITMAP_RUNS 37,
  * RESYNC_REQUEST 38, RESYNC_REPLY 39, IN_SYNC 40, RESYNC_FINISHED 41, NEW_CURRENT_UUID 42,
- * TWO_PHASE 43.
+ * TWO_PHASE 43, CHECKSUM_REQUEST 44, CHECKSUM_REPLY 45.
  *
  * <h2>Bodies</h2>
  * <pre>
@@ -81,7 +81,8 @@
  * | 2   | 2    | text length n, ≤ 1024
  * | 4   | n    | text, UTF-8
  * </pre>
- * The replication bodies; a volume is a u16, 0..65535, and a length of data at most 32 MiB:
+ * The replication bodies; a volume is a u16, 0..65535, a length of data at most 32 MiB, and a
+ * range compared by checksums at most 1 MiB:
  * <pre>
  * REPLICA_STATE (32)
  * | off | size | field
@@ -155,6 +156,21 @@
  *                                                    | 9   | 1    | change: PROMOTE 0; 1..255 reserved
  *                                                    | 10  | 2    | text length n, ≤ 1024
  *                                                    | 12  | n    | text, UTF-8
+ *
+ * CHECKSUM_REQUEST (44)                              CHECKSUM_REPLY (45)
+ * | off | size | field                               | off | size | field
+ * |-----|------|-----------------------------        |-----|------|-----------------------------
+ * | 0   | 8    | id                                  | 0   | 8    | the request's id
+ * | 8   | 2    | volume                              | 8   | 2    | volume
+ * | 10  | 8    | offset, ≥ 0                         | 10  | 8    | offset, ≥ 0
+ * | 18  | 4    | length n, 1..1 MiB; the end         | 18  | 4    | length n, 1..1 MiB; the end
+ * |     |      | ≤ 2^63 − 1                          |     |      | ≤ 2^63 − 1
+ * | 22  | 1    | purpose: VERIFY 0, RESYNC 1         | 22  | 1    | status: OK 0, FAILED 1
+ * | 23  | 32·b | b = ⌈n / 4096⌉ digests: the         | 23  | m    | mismatches, for OK only: m =
+ * |     |      | SHA-256 of each block of 4096       |     |      | ⌈b / 8⌉ bytes, bit i (byte i / 8,
+ * |     |      | bytes (the last may be shorter),    |     |      | bit i % 8 from the least
+ * |     |      | block 0's first                     |     |      | significant) set when block i
+ *                                                    |     |      | differs; the bits from b on zero
  * </pre>
  * A body must be exactly as long as its fields; trailing bytes are an error. Reserved bytes are
  * zero, a boolean is 0 or 1, and a code outside its list is an error — except where a newer peer's
@@ -195,8 +211,14 @@
  *       which has every write, takes it too.</li>
  *   <li>TWO_PHASE carries a change the whole cluster agrees to first (a promotion): PREPARE to
  *       every peer, YES or NO (with the reason) from each, then COMMIT or ABORT to all.</li>
+ *   <li>CHECKSUM_REQUEST and CHECKSUM_REPLY compare a range by digest instead of moving its data:
+ *       the request carries the SHA-256 of each 4 KiB block of the sender's copy, the peer reads
+ *       its own and answers which blocks differ, one bit per block, or FAILED when it could not
+ *       read the range. Online verify (VERIFY) only reports the blocks that differ; a resync
+ *       target (RESYNC) asks first, then sends RESYNC_REQUESTs for those blocks alone.</li>
  * </ul>
- * A payload is not copied when a frame is decoded: the message keeps a read-only view of the
- * body, which the decoder allocated for that frame alone.
+ * A payload (and a checksum message's digests or mismatches) is not copied when a frame is
+ * decoded: the message keeps a read-only view of the body, which the decoder allocated for that
+ * frame alone.
  */
 package io.tandem.engine.wire;

@@ -7,8 +7,10 @@ import io.tandem.engine.wire.BitmapRuns.BlockRun;
 import io.tandem.engine.wire.ReplicaState.VolumeState;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -16,6 +18,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
@@ -47,6 +50,71 @@ class ReplicationMessagesPropertiesTest {
   @Property(tries = 500)
   void bitmapRunsRoundTrip(@ForAll("bitmapRuns") BitmapRuns runs, @ForAll("slicings") List<Integer> slices) {
     assertThat(roundTrip(runs, slices)).isEqualTo(runs);
+  }
+
+  @Property(tries = 500)
+  void checksumRequestsRoundTrip(@ForAll("checksumRequests") ChecksumRequest request,
+      @ForAll("slicings") List<Integer> slices) {
+    ChecksumRequest decoded = (ChecksumRequest) roundTrip(request, slices);
+
+    assertThat(decoded).isEqualTo(request);
+    for (int block = 0; block < ChecksumRequest.blocks(request.length()); block++) {
+      assertThat(decoded.digest(block)).isEqualTo(request.digests().position(block * ChecksumRequest.DIGEST_BYTES)
+          .limit((block + 1) * ChecksumRequest.DIGEST_BYTES));
+    }
+  }
+
+  @Property(tries = 500)
+  void checksumRepliesRoundTrip(@ForAll("checksumReplies") ChecksumReply reply,
+      @ForAll("slicings") List<Integer> slices) {
+    ChecksumReply decoded = (ChecksumReply) roundTrip(reply, slices);
+
+    assertThat(decoded).isEqualTo(reply);
+    if (reply.status() == ChecksumReply.FAILED) {
+      assertThat(decoded.mismatches()).isNull();
+    } else {
+      assertThat(Bytes.remaining(decoded.mismatches())).isEqualTo(Bytes.remaining(reply.mismatches()));
+    }
+  }
+
+  /** Bit i of the mismatches is block i, from the least significant bit of byte 0; ok() and the bytes agree. */
+  @Property(tries = 1000)
+  void aReplySaysExactlyWhichBlocksDiffer(@ForAll("checksumLengths") int length, @ForAll byte[] randomBits) {
+    int blocks = ChecksumRequest.blocks(length);
+    BitSet differing = BitSet.valueOf(randomBits);
+    differing.clear(blocks, Math.max(blocks, differing.length()));
+    byte[] mismatches = Arrays.copyOf(differing.toByteArray(), ChecksumReply.mismatchBytes(length));
+
+    ChecksumReply reply = ChecksumReply.ok(1, 2, 3, length, differing);
+
+    assertThat(reply).isEqualTo(new ChecksumReply(1, 2, 3, length, ChecksumReply.OK, ByteBuffer.wrap(mismatches)));
+    assertThat(reply.mismatchCount()).isEqualTo(differing.cardinality());
+    for (int block = 0; block < blocks; block++) {
+      assertThat(reply.differs(block)).as("block %d", block).isEqualTo(differing.get(block));
+      assertThat(reply.differs(block))
+          .isEqualTo((Byte.toUnsignedInt(mismatches[block / 8]) >>> (block % 8) & 1) == 1);
+    }
+  }
+
+  /** The digest of block i is the SHA-256 of bytes 4096·i to 4096·(i + 1) (or the end) of the range. */
+  @Property(tries = 200)
+  void blockDigestsDigestEachBlockOfAnyData(@ForAll @Size(max = 5 * ChecksumRequest.BLOCK_BYTES) byte[] data,
+      @ForAll @IntRange(max = 16) int before) throws Exception {
+    byte[] padded = new byte[before + data.length];
+    System.arraycopy(data, 0, padded, before, data.length);
+    ByteBuffer buffer = ByteBuffer.wrap(padded, before, data.length);
+
+    ByteBuffer digests = BlockDigests.of(buffer);
+
+    assertThat(buffer.position()).isEqualTo(before);
+    assertThat(digests.remaining()).isEqualTo(ChecksumRequest.blocks(data.length) * ChecksumRequest.DIGEST_BYTES);
+    for (int block = 0; block < ChecksumRequest.blocks(data.length); block++) {
+      int from = block * ChecksumRequest.BLOCK_BYTES;
+      byte[] expected = MessageDigest.getInstance("SHA-256")
+          .digest(Arrays.copyOfRange(data, from, Math.min(data.length, from + ChecksumRequest.BLOCK_BYTES)));
+      assertThat(Bytes.remaining(digests.slice(block * ChecksumRequest.DIGEST_BYTES, ChecksumRequest.DIGEST_BYTES)))
+          .as("block %d", block).isEqualTo(expected);
+    }
   }
 
   @Property(tries = 500)
@@ -106,7 +174,7 @@ class ReplicationMessagesPropertiesTest {
   }
 
   @Property(tries = 2000)
-  void anyBodyOfAReplicationTypeDecodesCanonicallyOrFails(@ForAll @IntRange(min = 32, max = 43) int typeCode,
+  void anyBodyOfAReplicationTypeDecodesCanonicallyOrFails(@ForAll @IntRange(min = 32, max = 45) int typeCode,
       @ForAll @Size(max = 120) byte[] body) {
     WireDecoded decoded = decodeBody(typeCode, body);
 
@@ -186,6 +254,43 @@ class ReplicationMessagesPropertiesTest {
   }
 
   @Provide
+  Arbitrary<ChecksumRequest> checksumRequests() {
+    return checksumLengths().flatMap(length -> Combinators.combine(Arbitraries.longs(), volumes(),
+            Arbitraries.longs().between(0, Long.MAX_VALUE - length),
+            Arbitraries.integers().between(ChecksumRequest.VERIFY, ChecksumRequest.RESYNC),
+            payloads(ChecksumRequest.blocks(length) * ChecksumRequest.DIGEST_BYTES))
+        .as((id, volume, offset, purpose, digests) ->
+            new ChecksumRequest(id, volume, offset, length, purpose, digests)));
+  }
+
+  /** OK with any blocks differing (as bytes between a buffer's position and limit), or FAILED. */
+  @Provide
+  Arbitrary<ChecksumReply> checksumReplies() {
+    return checksumLengths().flatMap(length -> {
+      int blocks = ChecksumRequest.blocks(length);
+      Arbitrary<ByteBuffer> mismatches = payloads(ChecksumReply.mismatchBytes(length)).map(buffer -> {
+        if (blocks % 8 != 0) {
+          int last = buffer.limit() - 1;
+          buffer.put(last, (byte) (buffer.get(last) & ((1 << (blocks % 8)) - 1)));
+        }
+        return buffer;
+      });
+      return Combinators.combine(Arbitraries.longs(), volumes(), Arbitraries.longs().between(0, Long.MAX_VALUE - length),
+              mismatches.injectNull(0.2))
+          .as((id, volume, offset, bits) -> new ChecksumReply(id, volume, offset, length,
+              bits == null ? ChecksumReply.FAILED : ChecksumReply.OK, bits));
+    });
+  }
+
+  /** Mostly a few blocks, the last one often short; sometimes up to the most a request compares. */
+  @Provide
+  Arbitrary<Integer> checksumLengths() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.integers().between(1, 20 * ChecksumRequest.BLOCK_BYTES)),
+        Tuple.of(1, Arbitraries.integers().between(1, ChecksumRequest.MAX_LENGTH)));
+  }
+
+  @Provide
   Arbitrary<WireMessage> replicationMessages() {
     Arbitrary<Long> longs = Arbitraries.longs();
     Arbitrary<Long> offsets = Arbitraries.longs().between(0, 1L << 50);
@@ -213,7 +318,9 @@ class ReplicationMessagesPropertiesTest {
         Combinators.combine(volumes(), longs).as(NewCurrentUuid::new),
         Combinators.combine(longs, Arbitraries.integers().between(TwoPhase.PREPARE, TwoPhase.ABORT),
                 Arbitraries.integers().between(0, 0xff), texts)
-            .as(TwoPhase::new)));
+            .as(TwoPhase::new),
+        checksumRequests(),
+        checksumReplies()));
   }
 
   @Provide

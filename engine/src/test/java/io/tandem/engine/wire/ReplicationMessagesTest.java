@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The replication messages (types 32 on): golden bytes, round trips, and what they refuse. */
+/**
+ * The replication messages (types 32 on): golden bytes, round trips, and what they refuse; the
+ * checksum messages' own are in {@link ReplicationChecksumsTest}.
+ */
 class ReplicationMessagesTest {
 
   /**
@@ -140,7 +143,7 @@ class ReplicationMessagesTest {
 
     assertThat(frames).extracting(WireFrame::message).containsExactlyElementsOf(messages);
     assertThat(frames).extracting(frame -> frame.message().type().code())
-        .as("every replication type").containsAll(codes(32, 43));
+        .as("every replication type").containsAll(codes(32, 45));
   }
 
   @Test
@@ -466,7 +469,10 @@ class ReplicationMessagesTest {
         new ResyncFinished(7, 0x1234),
         new NewCurrentUuid(7, 0x5678),
         new TwoPhase(5, TwoPhase.PREPARE, TwoPhase.PROMOTE, ""),
-        new TwoPhase(5, TwoPhase.NO, TwoPhase.PROMOTE, "no quorum: 1 of 3 nodes visible")));
+        new TwoPhase(5, TwoPhase.NO, TwoPhase.PROMOTE, "no quorum: 1 of 3 nodes visible"),
+        ReplicationChecksumsTest.CHECKSUM_REQUEST_MESSAGE,
+        ReplicationChecksumsTest.CHECKSUM_REPLY_MESSAGE,
+        new ChecksumReply(8, 7, 0, 4096, ChecksumReply.FAILED, null)));
     messages.add(new Ping(3));
     return messages;
   }
@@ -477,7 +483,7 @@ class ReplicationMessagesTest {
     return decoder;
   }
 
-  private static WireFrame decodeOne(byte[] frame) {
+  static WireFrame decodeOne(byte[] frame) {
     ByteBuffer input = ByteBuffer.wrap(frame);
     WireDecoded decoded = established().decode(input);
     assertThat(decoded.kind()).as("decoded %s", decoded).isEqualTo(WireDecoded.Kind.FRAME);
@@ -486,7 +492,7 @@ class ReplicationMessagesTest {
   }
 
   /** The decoder's error for a frame of {@code typeCode} with this body, after the handshake. */
-  private static String errorOf(int typeCode, String bodyHex) {
+  static String errorOf(int typeCode, String bodyHex) {
     byte[] frame = WireEncoder.encodeFrame(1, typeCode, 1, 0, Bytes.hexBytes(bodyHex));
     WireDecoded decoded = established().decode(ByteBuffer.wrap(frame));
     assertThat(decoded.kind()).as("decoded %s", decoded).isEqualTo(WireDecoded.Kind.ERROR);
