@@ -66,6 +66,18 @@ final class Connection {
   final Map<Integer, PeerVolume> volumes = new TreeMap<>();
   /** The promotion of the peer this node agreed to (two-phase commit), 0 if none. */
   long grantedTransaction;
+  /** The peer's write sequence when this connection started (writes on it carry higher ones). */
+  long writesBefore;
+  /** The highest write sequence received from the peer on this connection. */
+  long lastWriteReceived;
+  /** Resync reads of other peers fenced on a write of this peer not received yet. */
+  final List<FencedRead> fencedReads = new ArrayList<>();
+  /** A source refused this node's resync request: wait for news from it before asking again. */
+  boolean resyncRefused;
+
+  /** A resync request that waits for this (Primary) peer's write {@code request.fenceSequence()}. */
+  record FencedRead(Connection requester, long requesterConnectionId,
+      io.tandem.engine.wire.ResyncRequest request) {}
 
   Connection(Peer peer) {
     this.peer = peer;

@@ -39,6 +39,8 @@ final class PeerVolume {
   long cursor;
   long nextRequestId = 1;
   final Map<Long, Outstanding> outstanding = new TreeMap<>();
+  /** Reads of a node without usable data served by this peer (same id space as resync requests). */
+  final Map<Long, Event.ClientRequest> remoteReads = new TreeMap<>();
   /** Resync writes done and not yet synced: their bits are cleared (and reported) after a sync. */
   final List<Outstanding> writtenUnsynced = new ArrayList<>();
   boolean syncInFlight;

@@ -93,6 +93,8 @@ public final class ReplicaCore {
   private List<Effect> outbox = new ArrayList<>();
   private long nextIoId = 1;
   private long nextTransaction = 1;
+  /** The sequence of the last write this node sent to peers; one counter for all of them. */
+  private long lastWriteSequence;
   private boolean started;
   private Role role = Role.Secondary;
   private RoleChange roleChange;
@@ -276,10 +278,16 @@ public final class ReplicaCore {
     return null;
   }
 
+  /** Reads are local when the local copy is UpToDate, else served by an UpToDate peer. */
   private void read(VolumeCore volume, Event.ClientRequest request) {
-    if (!volume.diskful() || !volume.readable()) {
-      complete(request.requestId(), IoStatus.IO_ERROR, noDataReason(volume));
-      return;
+    if (!volume.servesLocally() || volume.diskState != DiskState.UpToDate) {
+      if (readFromPeer(volume, request, null)) {
+        return;
+      }
+      if (!volume.servesLocally() || !volume.readable()) {
+        complete(request.requestId(), IoStatus.IO_ERROR, noDataReason(volume) + "; no UpToDate peer is connected");
+        return;
+      }
     }
     long ioId = issue(new ReadIo(volume, request));
     outbox.add(new Effect.DataIo(ioId, volume.number, DataOperation.READ, request.offset(), request.length(),
@@ -291,23 +299,64 @@ public final class ReplicaCore {
    * peer; it completes when all of them are done (a peer that disconnects no longer counts).
    */
   private void flush(VolumeCore volume, Event.ClientRequest request) {
-    if (!volume.diskful() || volume.diskState == DiskState.Failed || volume.diskState == DiskState.Attaching) {
-      complete(request.requestId(), IoStatus.IO_ERROR, noDataReason(volume));
+    Connection.FlushWaiter waiter = new Connection.FlushWaiter(request.requestId(), volume.number);
+    if (!volume.servesLocally()) {
+      if (role == Role.Primary && sendBarriers(volume, waiter) > 0) {
+        waiter.localDone = true;
+        finishFlush(waiter);
+        return;
+      }
+      complete(request.requestId(), IoStatus.IO_ERROR, noDataReason(volume) + "; no peer with data is connected");
       return;
     }
-    Connection.FlushWaiter waiter = new Connection.FlushWaiter(request.requestId(), volume.number);
     if (role == Role.Primary) {
-      for (Connection connection : connections.values()) {
-        if (replicatesTo(connection, volume)) {
-          long sequence = connection.nextSequence++;
-          connection.barriers.put(sequence, waiter);
-          waiter.awaiting.add(connection.peer.nodeId());
-          send(connection, new Barrier(sequence));
-        }
-      }
+      sendBarriers(volume, waiter);
     }
     long ioId = issue(new FlushIo(volume, waiter));
     outbox.add(new Effect.DataIo(ioId, volume.number, DataOperation.SYNC, 0, 0, null, Durability.FORCED));
+  }
+
+  private int sendBarriers(VolumeCore volume, Connection.FlushWaiter waiter) {
+    int sent = 0;
+    for (Connection connection : connections.values()) {
+      if (replicatesTo(connection, volume)) {
+        long sequence = connection.nextSequence++;
+        connection.barriers.put(sequence, waiter);
+        waiter.awaiting.add(connection.peer.nodeId());
+        send(connection, new Barrier(sequence));
+        sent++;
+      }
+    }
+    return sent;
+  }
+
+  /** Sends a read to an UpToDate peer (not {@code except}); false when none is connected. */
+  private boolean readFromPeer(VolumeCore volume, Event.ClientRequest request, Connection except) {
+    for (Connection connection : connections.values()) {
+      PeerVolume peerVolume = connection.volumes.get(volume.number);
+      if (connection != except && connection.ready() && connection.peer.disk() == Peer.Disk.DISKFUL
+          && peerVolume != null && peerVolume.peerDisk == DiskState.UpToDate) {
+        long id = peerVolume.nextRequestId++;
+        peerVolume.remoteReads.put(id, request);
+        send(connection, new ResyncRequest(id, volume.number, request.offset(), request.length()));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void onRemoteReadReply(VolumeCore volume, Connection connection, Event.ClientRequest request,
+      ResyncReply reply) {
+    if (reply.kind() == ResyncReply.FAILED || reply.offset() != request.offset()
+        || reply.length() != request.length()) {
+      if (!readFromPeer(volume, request, connection)) {
+        complete(request.requestId(), IoStatus.IO_ERROR, "read of volume " + volume.number + " failed on "
+            + connection.peer.name() + " and no other UpToDate peer is connected");
+      }
+      return;
+    }
+    ByteBuffer data = reply.kind() == ResyncReply.DATA ? reply.payload() : ByteBuffer.allocate(request.length());
+    outbox.add(new Effect.RequestCompleted(request.requestId(), IoStatus.OK, null, data));
   }
 
   private void finishFlush(Connection.FlushWaiter waiter) {
@@ -326,7 +375,11 @@ public final class ReplicaCore {
           + settings.nodeName() + "; only the Primary writes");
       return;
     }
-    if (!volume.diskful() || !volume.readable()) {
+    if (!volume.diskful() || volume.diskState == DiskState.Failed) {
+      writeThroughPeers(volume, request);
+      return;
+    }
+    if (!volume.servesLocally() || !volume.readable()) {
       complete(request.requestId(), IoStatus.IO_ERROR, noDataReason(volume));
       return;
     }
@@ -339,6 +392,42 @@ public final class ReplicaCore {
     applicationBytesSinceTick += request.length();
     volume.pending.add(write);
     advance(volume);
+  }
+
+  /**
+   * A Primary without a usable disk (diskless, or detached after an I/O error) writes to its peers
+   * only; the write fails when no peer wrote it. The first such write starts a new generation on
+   * the peers, whose slots for this node then track what it misses.
+   */
+  private void writeThroughPeers(VolumeCore volume, Event.ClientRequest request) {
+    List<Connection> targets = new ArrayList<>();
+    int replicatedTo = 0;
+    for (Connection connection : connections.values()) {
+      if (replicatesTo(connection, volume)) {
+        targets.add(connection);
+        replicatedTo |= 1 << connection.peer.nodeId();
+      }
+    }
+    if (targets.isEmpty()) {
+      complete(request.requestId(), IoStatus.IO_ERROR, noDataReason(volume) + "; no peer with data is connected");
+      return;
+    }
+    if (volume.newGenerationOnFirstWrite || !volume.diskful()) {
+      if (volume.newGenerationOnFirstWrite) {
+        long uuid = freshUuid(volume.superblock == null ? 0 : volume.superblock.currentUuid());
+        for (Connection connection : targets) {
+          send(connection, new NewCurrentUuid(volume.number, uuid));
+        }
+      }
+      volume.newGenerationOnFirstWrite = false;
+    }
+    VolumeCore.PendingWrite write = new VolumeCore.PendingWrite(request, dataOperation(volume, request));
+    write.throughPeers = true;
+    write.localDone = true;
+    write.localStatus = IoStatus.OK;
+    applicationBytesSinceTick += request.length();
+    volume.active.add(write);
+    sendWrite(volume, write, targets, replicatedTo);
   }
 
   private String noDataReason(VolumeCore volume) {
@@ -394,10 +483,10 @@ public final class ReplicaCore {
     if (write.origin == VolumeCore.Origin.CLIENT) {
       replicate(volume, write);
     } else if (write.origin == VolumeCore.Origin.PEER) {
-      // a third node the Primary did not send this write to misses it
+      // a node the Primary did not send this write to misses it (the Primary itself when it has no disk)
       for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
         int nodeId = slot.getKey();
-        if (nodeId != write.peerNodeId && (write.replicatedTo & (1 << nodeId)) == 0) {
+        if ((write.replicatedTo & (1 << nodeId)) == 0) {
           volume.markOutOfSync(write, slot.getValue());
         }
       }
@@ -420,14 +509,19 @@ public final class ReplicaCore {
         volume.markOutOfSync(write, slot.getValue());
       }
     }
+    sendWrite(volume, write, targets, replicatedTo);
+  }
+
+  private void sendWrite(VolumeCore volume, VolumeCore.PendingWrite write, List<Connection> targets,
+      int replicatedTo) {
     int operation = write.operation == DataOperation.WRITE ? DataWrite.OP_WRITE
         : write.operation == DataOperation.PUNCH_HOLE ? DataWrite.OP_PUNCH_HOLE : DataWrite.OP_WRITE_ZEROS;
     int flags = write.durability == Durability.FORCED ? DataWrite.FLAG_FUA : 0;
     if (settings.protocol() == ReplicationProtocol.B) {
       flags |= DataWrite.FLAG_WANT_RECEIVED_ACK;
     }
+    long sequence = ++lastWriteSequence;
     for (Connection connection : targets) {
-      long sequence = connection.nextSequence++;
       int nodeId = connection.peer.nodeId();
       connection.unacked.put(sequence, write);
       connection.inFlightBytes += write.length;
@@ -593,9 +687,12 @@ public final class ReplicaCore {
       if (ok) {
         outbox.add(new Effect.RequestCompleted(readIo.request().requestId(), IoStatus.OK, null, completed.data()));
       } else {
-        complete(readIo.request().requestId(), IoStatus.IO_ERROR, "read failed on volume " + readIo.volume().number
-            + ": " + completed.detail());
         failDisk(readIo.volume(), "read error: " + completed.detail());
+        // the disk is detached; the read is retried on a peer
+        if (!readFromPeer(readIo.volume(), readIo.request(), null)) {
+          complete(readIo.request().requestId(), IoStatus.IO_ERROR, "read failed on volume " + readIo.volume().number
+              + ": " + completed.detail());
+        }
       }
     } else if (io instanceof FlushIo flushIo) {
       Connection.FlushWaiter waiter = flushIo.waiter();
@@ -736,7 +833,19 @@ public final class ReplicaCore {
       } else {
         peersDone = true;
       }
-      if (write.localStatus != IoStatus.OK || peersDone) {
+      boolean detachedOnIt = write.localStatus == IoStatus.IO_ERROR && volume.diskState == DiskState.Failed
+          && (write.peersWritten > 0 || !write.awaitingWritten.isEmpty());
+      if (detachedOnIt) {
+        // the local disk failed on this write: it counts as done if a peer wrote it
+        if (write.awaitingWritten.isEmpty()) {
+          write.answered = true;
+          complete(write.request.requestId(), IoStatus.OK, null);
+        }
+      } else if (write.throughPeers && write.awaitingWritten.isEmpty() && write.peersWritten == 0) {
+        write.answered = true;
+        complete(write.request.requestId(), IoStatus.IO_ERROR, "write to volume " + volume.number
+            + " reached no peer with data (this node has no usable disk)");
+      } else if (write.localStatus != IoStatus.OK || peersDone) {
         write.answered = true;
         complete(write.request.requestId(), write.localStatus, write.localMessage);
       }
@@ -775,6 +884,8 @@ public final class ReplicaCore {
     }
     volume.diskState = DiskState.Failed;
     volume.failure = reason;
+    // detached: a Primary goes on through its peers, starting a new generation there
+    volume.newGenerationOnFirstWrite = role == Role.Primary;
     if (volume.activityLog != null) {
       for (VolumeCore.PendingWrite write : volume.drainPending()) {
         failQueued(volume, write);
@@ -908,11 +1019,24 @@ public final class ReplicaCore {
       return prefix + " without quorum: " + quorum.reason();
     }
     for (VolumeCore volume : volumes.values()) {
-      if (volume.diskState != DiskState.UpToDate) {
+      if (volume.diskState != DiskState.UpToDate && !upToDatePeerReachable(volume)) {
         return prefix + ": volume " + volume.number + " is " + volume.diskState + " and no UpToDate peer is reachable";
       }
     }
     return null;
+  }
+
+  private boolean upToDatePeerReachable(VolumeCore volume) {
+    if (volume.servesLocally() && volume.diskState != DiskState.UpToDate) {
+      return false; // a local copy that is behind must not take writes: it resyncs first
+    }
+    for (Connection connection : connections.values()) {
+      PeerVolume peerVolume = connection.volumes.get(volume.number);
+      if (connection.ready() && peerVolume != null && peerVolume.peerDisk == DiskState.UpToDate) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String demotionRefusal() {
@@ -991,7 +1115,7 @@ public final class ReplicaCore {
           + quorum.reason();
     }
     for (VolumeCore volume : volumes.values()) {
-      if (volume.diskState != DiskState.UpToDate) {
+      if (volume.diskState != DiskState.UpToDate && !upToDatePeerReachable(volume)) {
         return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": volume " + volume.number
             + " is " + volume.diskState;
       }
@@ -1095,7 +1219,7 @@ public final class ReplicaCore {
     String failure = refusal;
     if (failure == null && change.target == Role.Primary) {
       for (VolumeCore volume : volumes.values()) {
-        if (volume.diskState == DiskState.Failed) {
+        if (volume.diskState == DiskState.Failed && !upToDatePeerReachable(volume)) {
           failure = "promotion failed: " + noDataReason(volume);
         }
       }
@@ -1105,8 +1229,7 @@ public final class ReplicaCore {
       autoPromoted = change.target == Role.Primary && change.automatic;
       for (VolumeCore volume : volumes.values()) {
         // every promotion starts a new generation on its first write (DRBD-REFERENCE.md §4.1)
-        volume.newGenerationOnFirstWrite = change.target == Role.Primary && volume.diskful()
-            && !connections.isEmpty();
+        volume.newGenerationOnFirstWrite = change.target == Role.Primary && !connections.isEmpty();
       }
       broadcastState();
     }
@@ -1230,7 +1353,7 @@ public final class ReplicaCore {
     for (VolumeCore.PendingWrite write : connection.unacked.values()) {
       VolumeCore volume = volumes.get(write.request.volume());
       if (write.awaitingWritten.remove(nodeId)) {
-        volume.markOutOfSync(write, volume.slotOfPeer.get(nodeId));
+        markMissed(volume, write, nodeId);
       }
       write.awaitingReceived.remove(nodeId);
       touched.add(volume);
@@ -1251,15 +1374,36 @@ public final class ReplicaCore {
       finishFlush(waiter);
     }
     connection.incomingBarriers.clear();
-    for (PeerVolume peerVolume : connection.volumes.values()) {
+    for (Connection.FencedRead fenced : connection.fencedReads) {
+      ResyncRequest request = fenced.request();
+      if (fenced.requester().id == fenced.requesterConnectionId()) {
+        send(fenced.requester(), new ResyncReply(request.id(), request.volume(), request.offset(), request.length(),
+            ResyncReply.FAILED, null));
+      }
+    }
+    connection.fencedReads.clear();
+    for (Connection other : connections.values()) {
+      other.resyncRefused = false;
+    }
+    for (Map.Entry<Integer, PeerVolume> entry : connection.volumes.entrySet()) {
+      PeerVolume peerVolume = entry.getValue();
+      List<Event.ClientRequest> reads = new ArrayList<>(peerVolume.remoteReads.values());
+      peerVolume.remoteReads.clear();
       peerVolume.reset();
+      VolumeCore volume = volumes.get(entry.getKey());
+      for (Event.ClientRequest read : reads) {
+        if (!readFromPeer(volume, read, connection)) {
+          complete(read.requestId(), IoStatus.IO_ERROR, "read of volume " + volume.number + " lost with "
+              + connection.peer.name() + " (" + reason + ") and no other UpToDate peer is connected");
+        }
+      }
     }
     if (roleChange != null && roleChange.awaitingVotes.remove(nodeId)) {
       votesCounted(roleChange);
     }
     if (role == Role.Primary && wasReplicating) {
       for (VolumeCore volume : volumes.values()) {
-        volume.newGenerationOnFirstWrite = volume.diskful();
+        volume.newGenerationOnFirstWrite = true;
       }
     }
     for (VolumeCore volume : volumes.values()) {
@@ -1309,7 +1453,7 @@ public final class ReplicaCore {
       connection.volume(volume.number).reportedDisk = volume.diskState;
     }
     send(connection, new ReplicaState(role == Role.Primary ? ReplicaState.ROLE_PRIMARY : ReplicaState.ROLE_SECONDARY,
-        states));
+        states, lastWriteSequence));
   }
 
   /** Tells every connected peer this node's role and disk states (after a change). */
@@ -1374,8 +1518,13 @@ public final class ReplicaCore {
       peerVolume.peerDisk = diskState(volumeState.diskState());
       peerVolume.peerCurrentUuid = volumeState.currentUuid();
     }
+    connection.resyncRefused = false;
     if (first) {
+      connection.writesBefore = state.writeSequence();
+      connection.lastWriteReceived = state.writeSequence();
       decide(connection);
+      // peers waiting on this node for a fenced resync may ask again
+      broadcastState();
       return;
     }
     for (VolumeCore volume : volumes.values()) {
@@ -1592,8 +1741,9 @@ public final class ReplicaCore {
   /**
    * Both bitmaps are in: the union says what differs. A decided direction starts the resync; with
    * no direction (same generation) a non-empty union is synced from the side that is UpToDate,
-   * else the Primary, else the lower node id — the replicas were equal at the generation's start,
-   * so only blocks a crash may have left different are marked.
+   * else the Primary, else the side that marked nothing, else the lower node id — the replicas were
+   * equal at the generation's start (every writer starts a new one on its first write without a
+   * peer), so only blocks a crash may have left different are marked.
    */
   private void startResync(VolumeCore volume, Connection connection) {
     PeerVolume peerVolume = connection.volume(volume.number);
@@ -1688,6 +1838,11 @@ public final class ReplicaCore {
     if (role == Role.Primary || connection.peerRole == Role.Primary) {
       return role == Role.Primary ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
     }
+    // with the generation unchanged only a crash marks blocks (its replayed activity log): the side
+    // that marked nothing kept everything it acknowledged
+    if ((peerVolume.myChanges == 0) != (peerVolume.theirChanges == 0)) {
+      return peerVolume.myChanges == 0 ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
+    }
     return settings.nodeId() < connection.peer.nodeId() ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
   }
 
@@ -1705,19 +1860,15 @@ public final class ReplicaCore {
       if (peerVolume.replication == ReplicationState.SyncTarget) {
         return;
       }
-      if (peerVolume.replication == ReplicationState.PausedSyncT && connection.ready()
+      if (peerVolume.replication == ReplicationState.PausedSyncT && connection.ready() && !connection.resyncRefused
           && holdsUpToDateData(peerVolume.peerDisk) && (chosen == null || connection.peerRole == Role.Primary)) {
         if (chosen == null || chosen.peerRole != Role.Primary) {
           chosen = connection;
         }
       }
     }
-    boolean primaryElsewhere = false;
-    for (Connection connection : connections.values()) {
-      primaryElsewhere |= connection.ready() && connection.peerRole == Role.Primary && connection != chosen;
-    }
-    if (chosen == null || primaryElsewhere) {
-      return; // a connected Primary that is no source: wait for it to become one
+    if (chosen == null) {
+      return;
     }
     Connection source = chosen;
     PeerVolume peerVolume = source.volume(volume.number);
@@ -1795,6 +1946,14 @@ public final class ReplicaCore {
     long blocks = bitmap.blocks();
     long blocksPerRequest = RESYNC_REQUEST_BYTES / BLOCK_BYTES;
     boolean limited = !settings.resyncRate().unlimited();
+    // a Primary other than the source: the source must have its writes this node applied
+    Connection fence = null;
+    for (Connection other : connections.values()) {
+      if (other != connection && other.ready() && other.peerRole == Role.Primary
+          && other.lastWriteReceived > other.writesBefore) {
+        fence = other;
+      }
+    }
     while (peerVolume.outstanding.size() < RESYNC_WINDOW && (!limited || peerVolume.budgetBytes > 0)) {
       long first = peerVolume.cursor < blocks ? bitmap.nextSetBit(slot, peerVolume.cursor) : -1;
       if (first < 0) {
@@ -1815,7 +1974,8 @@ public final class ReplicaCore {
       long id = peerVolume.nextRequestId++;
       peerVolume.outstanding.put(id, new PeerVolume.Outstanding(offset, length));
       peerVolume.budgetBytes -= length;
-      send(connection, new ResyncRequest(id, volume.number, offset, length));
+      send(connection, new ResyncRequest(id, volume.number, offset, length, fence == null ? ResyncRequest.NO_FENCE
+          : fence.peer.nodeId(), fence == null ? 0 : fence.lastWriteReceived));
       peerVolume.cursor = last + 1;
     }
     if (peerVolume.outstanding.isEmpty() && peerVolume.writtenUnsynced.isEmpty() && !peerVolume.syncInFlight
@@ -1830,6 +1990,11 @@ public final class ReplicaCore {
       return;
     }
     PeerVolume peerVolume = connection.volume(volume.number);
+    Event.ClientRequest read = peerVolume.remoteReads.remove(reply.id());
+    if (read != null) {
+      onRemoteReadReply(volume, connection, read, reply);
+      return;
+    }
     PeerVolume.Outstanding request = peerVolume.outstanding.remove(reply.id());
     if (request == null || peerVolume.replication != ReplicationState.SyncTarget) {
       return; // a request given up on (paused, switched source)
@@ -1840,8 +2005,10 @@ public final class ReplicaCore {
       return;
     }
     if (reply.kind() == ResyncReply.FAILED) {
-      pauseTarget(volume, connection, connection.peer.name() + " could not read " + reply.offset() + "+"
+      pauseTarget(volume, connection, connection.peer.name() + " could not serve " + reply.offset() + "+"
           + reply.length());
+      connection.resyncRefused = true;
+      resumePausedTarget(volume);
       return;
     }
     if (volume.diskState == DiskState.Failed) {
@@ -1966,6 +2133,44 @@ public final class ReplicaCore {
           ResyncReply.FAILED, null));
       return;
     }
+    if (request.fenced() && request.fenceNode() != settings.nodeId()) {
+      Connection primary = connections.get(request.fenceNode());
+      PeerVolume fromPrimary = primary == null ? null : primary.volumes.get(volume.number);
+      boolean current = primary != null && primary.ready() && fromPrimary != null
+          && (fromPrimary.replication == ReplicationState.Established
+              || fromPrimary.replication == ReplicationState.SyncSource)
+          && request.fenceSequence() > primary.writesBefore;
+      if (!current) {
+        // this node may lack that write: it cannot vouch for the data
+        send(connection, new ResyncReply(request.id(), request.volume(), request.offset(), request.length(),
+            ResyncReply.FAILED, null));
+        return;
+      }
+      if (request.fenceSequence() > primary.lastWriteReceived) {
+        primary.fencedReads.add(new Connection.FencedRead(connection, connection.id, request));
+        return;
+      }
+    }
+    startResyncRead(volume, connection, request);
+  }
+
+  /** Resync reads that waited for a write of {@code primary} it has now received go on. */
+  private void releaseFencedReads(Connection primary) {
+    List<Connection.FencedRead> ready = new ArrayList<>();
+    for (Connection.FencedRead fenced : primary.fencedReads) {
+      if (fenced.request().fenceSequence() <= primary.lastWriteReceived) {
+        ready.add(fenced);
+      }
+    }
+    primary.fencedReads.removeAll(ready);
+    for (Connection.FencedRead fenced : ready) {
+      if (fenced.requester().id == fenced.requesterConnectionId()) {
+        startResyncRead(volumes.get(fenced.request().volume()), fenced.requester(), fenced.request());
+      }
+    }
+  }
+
+  private void startResyncRead(VolumeCore volume, Connection connection, ResyncRequest request) {
     PeerVolume peerVolume = connection.volume(volume.number);
     if (peerVolume.replication == ReplicationState.PausedSyncS) {
       peerVolume.replication = ReplicationState.SyncSource;
@@ -2029,7 +2234,7 @@ public final class ReplicaCore {
     }
     Set<Integer> tracking = new HashSet<>();
     for (Connection other : connections.values()) {
-      if (other != connection && !other.ready()) {
+      if (other != connection ? !other.ready() : !holdsData(peerVolume.peerDisk)) {
         tracking.add(other.peer.nodeId());
       }
     }
@@ -2083,6 +2288,8 @@ public final class ReplicaCore {
     applicationBytesSinceTick += message.length();
     connection.incomingWrites.add(write);
     volume.pending.add(write);
+    connection.lastWriteReceived = Math.max(connection.lastWriteReceived, message.sequence());
+    releaseFencedReads(connection);
     advance(volume);
   }
 
@@ -2099,12 +2306,24 @@ public final class ReplicaCore {
     } else {
       connection.inFlightBytes -= write.length;
       write.awaitingReceived.remove(nodeId);
-      if (write.awaitingWritten.remove(nodeId) && ack.kind() == WriteAck.FAILED) {
-        volume.markOutOfSync(write, volume.slotOfPeer.get(nodeId));
+      if (write.awaitingWritten.remove(nodeId)) {
+        if (ack.kind() == WriteAck.WRITTEN) {
+          write.peersWritten++;
+        } else {
+          markMissed(volume, write, nodeId);
+        }
       }
     }
     finishClientWrite(volume, write);
     advanceAll();
+  }
+
+  /** A write in flight did not reach {@code nodeId}: its blocks are out of sync for it (when there is a bitmap). */
+  private static void markMissed(VolumeCore volume, VolumeCore.PendingWrite write, int nodeId) {
+    Integer slot = volume.slotOfPeer.get(nodeId);
+    if (slot != null && !write.throughPeers) {
+      volume.markOutOfSync(write, slot);
+    }
   }
 
   private void onBarrier(Connection connection, Barrier barrier) {

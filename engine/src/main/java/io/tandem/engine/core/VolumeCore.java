@@ -73,6 +73,10 @@ final class VolumeCore {
     /** CLIENT: the peers whose WRITTEN (and, protocol B, RECEIVED) acknowledgement is awaited. */
     final Set<Integer> awaitingWritten = new TreeSet<>();
     final Set<Integer> awaitingReceived = new TreeSet<>();
+    /** A client write of a node without a usable disk: it goes to the peers only. */
+    boolean throughPeers;
+    /** Peers that wrote it (a write through peers fails when none did). */
+    int peersWritten;
     boolean localDone;
     IoStatus localStatus;
     String localMessage;
@@ -192,6 +196,11 @@ final class VolumeCore {
       return DiskState.Inconsistent;
     }
     return flags.contains(SuperblockFlag.WAS_UP_TO_DATE) ? DiskState.UpToDate : DiskState.Outdated;
+  }
+
+  /** The local disk takes I/O: attached and not failed (a failed disk is detached; I/O goes to peers). */
+  boolean servesLocally() {
+    return diskful() && activityLog != null && diskState != DiskState.Failed;
   }
 
   /** Local data may be read: the disk is attached and consistent. */
@@ -355,7 +364,7 @@ final class VolumeCore {
     if (!active.remove(write)) {
       throw new IllegalStateException(write.label() + " was not in flight");
     }
-    if (write.extents != null) {
+    if (write.extents != null && !write.throughPeers) {
       activityLog.unpin(write.extents);
     }
   }
@@ -389,6 +398,9 @@ final class VolumeCore {
     activityLog.checkInvariants();
     for (int i = 0; i < active.size(); i++) {
       PendingWrite write = active.get(i);
+      if (write.throughPeers) {
+        continue;
+      }
       if (write.extents != null) {
         for (long extent = write.extents.first(); extent <= write.extents.last(); extent++) {
           if (activityLog.pins(extent) == 0) {
@@ -398,7 +410,7 @@ final class VolumeCore {
         }
       }
       for (int j = i + 1; j < active.size(); j++) {
-        if (write.overlaps(active.get(j))) {
+        if (!active.get(j).throughPeers && write.overlaps(active.get(j))) {
           throw new IllegalStateException(write.label() + " and " + active.get(j).label()
               + " overlap and are both in flight");
         }

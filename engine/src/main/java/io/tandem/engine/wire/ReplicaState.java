@@ -18,13 +18,20 @@ import java.util.TreeMap;
  *
  * @param role {@link #ROLE_SECONDARY} or {@link #ROLE_PRIMARY}
  * @param volumes at most 65535, each volume number at most once
+ * @param writeSequence the sequence of the last DATA_WRITE the sender sent to anyone: writes on this
+ *     connection carry higher ones (a resync fence compares against it)
  */
-public record ReplicaState(int role, List<VolumeState> volumes) implements WireMessage {
+public record ReplicaState(int role, List<VolumeState> volumes, long writeSequence) implements WireMessage {
 
   public static final int ROLE_SECONDARY = 0;
   public static final int ROLE_PRIMARY = 1;
 
-  static final int FIXED_BYTES = 4;
+  static final int FIXED_BYTES = 12;
+
+  /** A state of a node that never sent a write. */
+  public ReplicaState(int role, List<VolumeState> volumes) {
+    this(role, volumes, 0);
+  }
 
   public ReplicaState {
     Bodies.requireWithin(role, ROLE_SECONDARY, ROLE_PRIMARY, "role");
@@ -167,7 +174,8 @@ public record ReplicaState(int role, List<VolumeState> volumes) implements WireM
     ByteBuffer body = ByteBuffer.allocate(bytes)
         .put((byte) role)
         .put((byte) 0)
-        .putShort((short) volumes.size());
+        .putShort((short) volumes.size())
+        .putLong(writeSequence);
     volumes.forEach(volume -> volume.encode(body));
     return body.array();
   }
@@ -177,11 +185,12 @@ public record ReplicaState(int role, List<VolumeState> volumes) implements WireM
     int role = Byte.toUnsignedInt(body.get());
     Bodies.requireZero(body, MessageType.REPLICA_STATE, "reserved byte 1");
     int count = Short.toUnsignedInt(body.getShort());
+    long writeSequence = body.getLong();
     List<VolumeState> volumes = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       volumes.add(VolumeState.decode(body, i));
     }
     Bodies.requireEnd(body, MessageType.REPLICA_STATE, "the volumes");
-    return Bodies.construct(MessageType.REPLICA_STATE, () -> new ReplicaState(role, volumes));
+    return Bodies.construct(MessageType.REPLICA_STATE, () -> new ReplicaState(role, volumes, writeSequence));
   }
 }

@@ -90,7 +90,8 @@
  * | 0   | 1    | role: SECONDARY 0, PRIMARY 1
  * | 1   | 1    | reserved, zero
  * | 2   | 2    | volume count v
- * | 4   |      | v volumes, each (offsets within the volume):
+ * | 4   | 8    | write sequence: the last DATA_WRITE sequence the sender used
+ * | 12  |      | v volumes, each (offsets within the volume):
  * | +0  | 2    |   volume number, each at most once
  * | +2  | 1    |   disk state, a code the core maps
  * | +3  | 1    |   flags: CRASHED_PRIMARY 1, LOST_QUORUM_AS_PRIMARY 2, RECONNECT 4, DISCARD_MY_DATA 8;
@@ -144,8 +145,8 @@
  * | 8   | 2    | volume                              | 8   | 2    | volume
  * | 10  | 8    | offset, ≥ 0                         | 10  | 8    | offset, ≥ 0
  * | 18  | 4    | length, 1..32 MiB                   | 18  | 4    | length n, 1..32 MiB
- *                                                    | 22  | 1    | kind: DATA 0, ZEROES 1, FAILED 2
- *                                                    | 23  | n    | payload, for DATA only
+ * | 22  | 1    | fence node, 0..31; 255 = none       | 22  | 1    | kind: DATA 0, ZEROES 1, FAILED 2
+ * | 23  | 8    | fence sequence (0 without a fence)  | 23  | n    | payload, for DATA only
  *
  * RESYNC_FINISHED (41), NEW_CURRENT_UUID (42)        TWO_PHASE (43)
  * | off | size | field                               | off | size | field
@@ -204,9 +205,12 @@
  *   <li>BITMAP_RUNS sends, after connecting, the blocks one side holds out of sync for the other,
  *       as runs of blocks over as many messages as it takes; the final one is marked last.</li>
  *   <li>RESYNC_REQUEST and RESYNC_REPLY: the side being resynced asks for a range and gets its data,
- *       or ZEROES (the range reads as zeros and travels as a hole, without payload), or FAILED.
- *       IN_SYNC spares a range the transfer: the peer clears its bits for it. RESYNC_FINISHED ends
- *       the resync of a volume; the target takes the source's current UUID.</li>
+ *       or ZEROES (the range reads as zeros and travels as a hole, without payload), or FAILED. A
+ *       request to a source that is not the Primary carries a fence: the Primary's last write the
+ *       requester received; the source reads only once it received that write too. The same pair
+ *       serves reads of a node without usable data. IN_SYNC tells the source that a range is
+ *       durable on the target: the source clears its bits for it. RESYNC_FINISHED ends the resync
+ *       of a volume; the target takes the source's current UUID.</li>
  *   <li>NEW_CURRENT_UUID: the primary started a new generation while connected, and the peer,
  *       which has every write, takes it too.</li>
  *   <li>TWO_PHASE carries a change the whole cluster agrees to first (a promotion): PREPARE to

@@ -81,26 +81,71 @@ final class CoreCluster {
 
   CoreCluster(int count, long sizeBytes, ReplicationProtocol protocol, QuorumPolicy quorum, SplitBrainPolicy splitBrain,
       ResyncRate resyncRate) throws IOException {
+    this(count, sizeBytes, protocol, quorum, splitBrain, resyncRate, java.util.Set.of());
+  }
+
+  final java.util.Set<Integer> diskless;
+  private final ReplicationProtocol protocol;
+  private final QuorumPolicy quorum;
+  private final SplitBrainPolicy splitBrain;
+  private final ResyncRate resyncRate;
+
+  CoreCluster(int count, long sizeBytes, ReplicationProtocol protocol, QuorumPolicy quorum, SplitBrainPolicy splitBrain,
+      ResyncRate resyncRate, java.util.Set<Integer> diskless) throws IOException {
+    this.diskless = diskless;
+    this.protocol = protocol;
+    this.quorum = quorum;
+    this.splitBrain = splitBrain;
+    this.resyncRate = resyncRate;
     this.sizeBytes = sizeBytes;
     String[] names = {"alpha", "bravo", "charlie", "delta"};
     for (int i = 0; i < count; i++) {
       nodes.add(new Node(i, names[i]));
     }
     for (Node node : nodes) {
-      List<Peer> peers = new ArrayList<>();
-      for (Node other : nodes) {
-        if (other != node) {
-          peers.add(new Peer(other.name, other.nodeId));
-        }
-      }
-      node.storage = VolumeStorage.openOrCreate(node.fileSystem, VolumeFileNames.in("/pool", "r0", 0),
-          new VolumeStorage.Creation(sizeBytes, node.nodeId, peers, Provisioning.THIN, 0x5eed_0000_0000_1000L));
-      node.core = new ReplicaCore(new ReplicaSettings("r0", node.name, node.nodeId, peers, 61, quorum, protocol, splitBrain,
-          resyncRate),
-          List.of(VolumeSetup.diskful(0, Provisioning.THIN, node.storage.image())), random::nextLong);
-      perform(node, node.core.start());
+      boot(node);
     }
     run();
+  }
+
+  /** Kills a node (its unsynced writes are lost or torn) and starts it again; its links are cut. */
+  void restart(int id) throws IOException {
+    Node node = nodes.get(id);
+    for (Node other : nodes) {
+      if (other != node) {
+        disconnect(id, other.nodeId);
+      }
+    }
+    queue.removeIf(pending -> pending.node() == node);
+    parked.removeIf(pending -> pending.node() == node);
+    node.fileSystem.setFaultPolicy(io.tandem.engine.storage.FaultPolicy.NONE);
+    node.fileSystem.crash(random);
+    node.held.clear();
+    boot(node);
+    run();
+  }
+
+  /** Opens (or creates) a node's volume and starts a new core on it, as a restart does. */
+  void boot(Node node) throws IOException {
+    List<Peer> peers = new ArrayList<>();
+    for (Node other : nodes) {
+      if (other != node) {
+        peers.add(new Peer(other.name, other.nodeId, diskless.contains(other.nodeId) ? Peer.Disk.DISKLESS
+            : Peer.Disk.DISKFUL));
+      }
+    }
+    VolumeSetup setup;
+    if (diskless.contains(node.nodeId)) {
+      setup = VolumeSetup.diskless(0, sizeBytes);
+    } else {
+      node.storage = VolumeStorage.openOrCreate(node.fileSystem, VolumeFileNames.in("/pool", "r0", 0),
+          new VolumeStorage.Creation(sizeBytes, node.nodeId, peers, Provisioning.THIN, 0x5eed_0000_0000_1000L));
+      setup = VolumeSetup.diskful(0, Provisioning.THIN, node.storage.image());
+    }
+    node.core = new ReplicaCore(new ReplicaSettings("r0", node.name, node.nodeId, peers, 61, quorum, protocol,
+        splitBrain, resyncRate), List.of(setup), random::nextLong);
+    node.completions.clear();
+    perform(node, node.core.start());
   }
 
   /** Whether a released hold connects the pair again (as the edge's redial would). */

@@ -348,6 +348,60 @@ class ReplicationScenariosTest {
     assertSameData(cluster, 0, 1);
   }
 
+  private static ByteBuffer read(CoreCluster cluster, int node, long offset, int length) {
+    Effect.RequestCompleted done = cluster.request(node, id -> new Event.ClientRequest(id, 0, RequestKind.READ, offset,
+        length, Set.of(), null));
+    assertThat(done.status()).as(String.valueOf(done.message())).isEqualTo(IoStatus.OK);
+    return done.data();
+  }
+
+  @Test
+  void aDisklessPrimaryWritesAndReadsThroughItsPeers() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, SplitBrainPolicy.DISCONNECT,
+        ResyncRate.UNLIMITED, Set.of(2));
+    cluster.connectAll();
+    cluster.run();
+    assertThat(cluster.node(2).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Diskless);
+    promote(cluster, 2);
+    assertThat(write(cluster, 2, 65536, 131072, 5).status()).isEqualTo(IoStatus.OK);
+    assertThat(read(cluster, 2, 65536, 131072)).isEqualTo(pattern(131072, 5));
+    assertThat(cluster.request(2, id -> new Event.ClientRequest(id, 0, RequestKind.FLUSH, 0, 0, Set.of(), null))
+        .status()).isEqualTo(IoStatus.OK);
+    assertSameData(cluster, 0, 1);
+    assertThat(cluster.node(0).readAll(SIZE).slice(65536, 131072)).isEqualTo(pattern(131072, 5));
+
+    // one diskful peer gone: the other still takes the writes, and tracks them for the absent one
+    cluster.disconnect(0, 2);
+    cluster.disconnect(0, 1);
+    cluster.run();
+    assertThat(write(cluster, 2, 0, 4096, 6).status()).isEqualTo(IoStatus.OK);
+    assertThat(peer(cluster, 1, 0).volumes().get(0).outOfSyncKib()).isEqualTo(4);
+    cluster.connect(0, 1);
+    cluster.connect(0, 2);
+    cluster.run();
+    assertSameData(cluster, 0, 1);
+  }
+
+  @Test
+  void aPrimaryWhoseDiskFailsDetachesAndGoesOnThroughItsPeer() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.C);
+    cluster.node(0).fileSystem.setFaultPolicy(operation -> operation.path().endsWith(".img")
+        ? java.util.Optional.of(new java.io.IOException("injected medium error")) : java.util.Optional.empty());
+    assertThat(write(cluster, 0, 8192, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Failed);
+    assertThat(write(cluster, 0, 1 << 20, 65536, 2).status()).isEqualTo(IoStatus.OK);
+    assertThat(read(cluster, 0, 8192, 4096)).isEqualTo(pattern(4096, 1));
+    assertThat(read(cluster, 0, 1 << 20, 65536)).isEqualTo(pattern(65536, 2));
+
+    // repaired and restarted, it takes back what it missed
+    cluster.restart(0);
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.UpToDate);
+    assertSameData(cluster, 0, 1);
+    assertThat(cluster.node(0).readAll(SIZE).slice(1 << 20, 65536)).isEqualTo(pattern(65536, 2));
+  }
+
   @Test
   void onlyOneNodeIsPrimary() throws Exception {
     CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);

@@ -53,8 +53,9 @@ class ReplicationMessagesTest {
    */
   static final byte[] REPLICA_STATE = Bytes.of()
       .hex("54445250 0001 0020 02 00").zeroes(10)
-      .hex("00000052 b39a34d8 f5a1ac6d")    // body length 82
+      .hex("0000005a ac45cba2 ff3e45e7")    // body length 90
       .hex("01 00 0002")                    // Primary, reserved, 2 volumes
+      .hex("0000000000000007")              // last write sequence 7
       .hex("0000 04 05")                    // volume 0, disk state 4, flags CRASHED_PRIMARY | RECONNECT
       .hex("0000000040000000")              // 1 GiB
       .hex("a1b2c3d4e5f60718")              // current UUID
@@ -72,7 +73,7 @@ class ReplicationMessagesTest {
       new VolumeState(0, 4, VolumeState.FLAG_CRASHED_PRIMARY | VolumeState.FLAG_RECONNECT, 1L << 30,
           0xa1b2c3d4e5f60718L, descending(Map.of(3, 0x2222222222222222L, 1, 0x3333333333333333L)),
           List.of(0x4444444444444444L, 0x5555555555555555L)),
-      new VolumeState(1, 0, 0, 0, 4, Map.of(), List.of())));
+      new VolumeState(1, 0, 0, 0, 4, Map.of(), List.of())), 7);
 
   /** BITMAP_RUNS from node 1: volume 7, the last part, blocks 0..7, 100, and 32 from 2^32. */
   static final byte[] BITMAP_RUNS = Bytes.of()
@@ -111,7 +112,10 @@ class ReplicationMessagesTest {
     bodies.put(new Barrier(9), "0000000000000009");
     bodies.put(new BarrierAck(9, true), "0000000000000009 01");
     bodies.put(new BarrierAck(10, false), "000000000000000a 00");
-    bodies.put(new ResyncRequest(6, 2, 8192, 4096), "0000000000000006 0002 0000000000002000 00001000");
+    bodies.put(new ResyncRequest(6, 2, 8192, 4096), "0000000000000006 0002 0000000000002000 00001000 ff"
+        + " 0000000000000000");
+    bodies.put(new ResyncRequest(7, 2, 8192, 4096, 3, 0x1234), "0000000000000007 0002 0000000000002000 00001000 03"
+        + " 0000000000001234");
     bodies.put(new ResyncReply(6, 2, 8192, 2, ResyncReply.DATA, ascii("hi")),
         "0000000000000006 0002 0000000000002000 00000002 00 6869");
     bodies.put(new ResyncReply(6, 2, 8192, 4096, ResyncReply.ZEROES, null),
@@ -122,7 +126,7 @@ class ReplicationMessagesTest {
     bodies.put(new TwoPhase(77, TwoPhase.NO, TwoPhase.PROMOTE, "déjà"),
         "000000000000004d 02 00 0006 64c3a96ac3a0");
     bodies.put(new BitmapRuns(0, true, List.of()), "0000 01 00 00000000");
-    bodies.put(new ReplicaState(ReplicaState.ROLE_SECONDARY, List.of()), "00 00 0000");
+    bodies.put(new ReplicaState(ReplicaState.ROLE_SECONDARY, List.of()), "00 00 0000 0000000000000000");
 
     WireDecoder decoder = established();
     bodies.forEach((message, hex) -> {
@@ -259,8 +263,8 @@ class ReplicationMessagesTest {
     assertThat(errorOf(34, "0000000000000005 01 00")).isEqualTo("WRITE_ACK body of 10 bytes, expected 9");
     assertThat(errorOf(35, "00000000000009")).isEqualTo("BARRIER body of 7 bytes, expected 8");
     assertThat(errorOf(36, "0000000000000009")).isEqualTo("BARRIER_ACK body of 8 bytes, expected 9");
-    assertThat(errorOf(38, "0000000000000006 0002 0000000000002000 00001000 00"))
-        .isEqualTo("RESYNC_REQUEST body of 23 bytes, expected 22");
+    assertThat(errorOf(38, "0000000000000006 0002 0000000000002000 00001000 ff 0000000000000000 00"))
+        .isEqualTo("RESYNC_REQUEST body of 32 bytes, expected 31");
     assertThat(errorOf(40, "0001 0000000000000000 00000100000000")).isEqualTo("IN_SYNC body of 17 bytes, expected 18");
     assertThat(errorOf(41, "0001 0102030405060708 09")).isEqualTo("RESYNC_FINISHED body of 11 bytes, expected 10");
     assertThat(errorOf(42, "")).isEqualTo("NEW_CURRENT_UUID body of 0 bytes, expected 10");
@@ -294,28 +298,29 @@ class ReplicationMessagesTest {
   @Test
   void replicaStateErrors() {
     String volume0 = "0000 04 05 0000000040000000 a1b2c3d4e5f60718";
-    assertThat(errorOf(32, "01 01 0000")).isEqualTo("REPLICA_STATE reserved byte 1 is 1, not zero");
-    assertThat(errorOf(32, "02 00 0000")).isEqualTo("REPLICA_STATE role 2 is not within 0..1");
-    assertThat(errorOf(32, "00 00 0000 00")).isEqualTo("REPLICA_STATE body has 1 trailing byte after the volumes");
-    assertThat(errorOf(32, "00 00 0001 " + volume0 + " 00 00 0000"))
+    assertThat(errorOf(32, "01 01 0000 0000000000000000")).isEqualTo("REPLICA_STATE reserved byte 1 is 1, not zero");
+    assertThat(errorOf(32, "02 00 0000 0000000000000000")).isEqualTo("REPLICA_STATE role 2 is not within 0..1");
+    assertThat(errorOf(32, "00 00 0000 0000000000000000 00"))
+        .isEqualTo("REPLICA_STATE body has 1 trailing byte after the volumes");
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 00 0000"))
         .isEqualTo("REPLICA_STATE body has 2 trailing bytes after the volumes");
-    assertThat(errorOf(32, "00 00 0002 " + volume0 + " 00 00"))
+    assertThat(errorOf(32, "00 00 0002 0000000000000000 " + volume0 + " 00 00"))
         .isEqualTo("REPLICA_STATE body ends inside volume entry 1: 0 bytes left, 22 needed");
-    assertThat(errorOf(32, "00 00 0001 " + volume0 + " 01 01 01 3333333333333333"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 01 01 01 3333333333333333"))
         .isEqualTo("REPLICA_STATE body ends inside the bitmap UUIDs and history of volume 0: 9 bytes left, 17 needed");
-    assertThat(errorOf(32, "00 00 0001 " + volume0 + " 21 00"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 21 00"))
         .isEqualTo("REPLICA_STATE volume 0 bitmap UUID count 33 exceeds 32");
-    assertThat(errorOf(32, "00 00 0001 " + volume0 + " 00 11"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 11"))
         .isEqualTo("REPLICA_STATE volume 0 history count 17 exceeds 16");
-    assertThat(errorOf(32, "00 00 0001 " + volume0 + " 02 00 03 2222222222222222 01 3333333333333333"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 02 00 03 2222222222222222 01 3333333333333333"))
         .isEqualTo("REPLICA_STATE volume 0 bitmap UUID node ids are not ascending: 1 after 3");
-    assertThat(errorOf(32, "00 00 0001 " + volume0 + " 02 00 01 2222222222222222 01 3333333333333333"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 02 00 01 2222222222222222 01 3333333333333333"))
         .isEqualTo("REPLICA_STATE volume 0 bitmap UUID node ids are not ascending: 1 after 1");
-    assertThat(errorOf(32, "00 00 0001 " + volume0 + " 01 00 20 2222222222222222"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 01 00 20 2222222222222222"))
         .isEqualTo("REPLICA_STATE volume 0 bitmapUuids node id 32 is not within 0..31");
-    assertThat(errorOf(32, "00 00 0001 0000 04 05 8000000000000000 a1b2c3d4e5f60718 00 00"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 0000 04 05 8000000000000000 a1b2c3d4e5f60718 00 00"))
         .isEqualTo("REPLICA_STATE volume 0 sizeBytes -9223372036854775808 is negative");
-    assertThat(errorOf(32, "00 00 0002 " + volume0 + " 00 00 " + volume0 + " 00 00"))
+    assertThat(errorOf(32, "00 00 0002 0000000000000000 " + volume0 + " 00 00 " + volume0 + " 00 00"))
         .isEqualTo("REPLICA_STATE volume 0 appears twice");
   }
 
@@ -347,9 +352,11 @@ class ReplicationMessagesTest {
   void ackAndResyncErrors() {
     assertThat(errorOf(34, "0000000000000005 03")).isEqualTo("WRITE_ACK kind 3 is not within 0..2");
     assertThat(errorOf(36, "0000000000000009 02")).isEqualTo("BARRIER_ACK ok is 2, expected 0 or 1");
-    assertThat(errorOf(38, "0000000000000006 0002 0000000000002000 00000000"))
+    assertThat(errorOf(38, "0000000000000006 0002 0000000000002000 00000000 ff 0000000000000000"))
         .isEqualTo("RESYNC_REQUEST length 0 is not within 1..33554432");
-    assertThat(errorOf(38, "0000000000000006 0002 8000000000000000 00001000"))
+    assertThat(errorOf(38, "0000000000000006 0002 0000000000002000 00001000 20 0000000000000001"))
+        .contains("fenceNode");
+    assertThat(errorOf(38, "0000000000000006 0002 8000000000000000 00001000 ff 0000000000000000"))
         .isEqualTo("RESYNC_REQUEST offset -9223372036854775808 is negative");
     String reply = "0000000000000006 0002 0000000000002000 00000004";
     assertThat(errorOf(39, reply + " 03")).isEqualTo("RESYNC_REPLY kind 3 is not within 0..2");
@@ -405,6 +412,9 @@ class ReplicationMessagesTest {
         .hasMessage("payload of 2 bytes for kind 2, which carries none");
     assertThatThrownBy(() -> new ResyncReply(1, 0, 0, 2, 3, null)).hasMessage("kind 3 is not within 0..2");
     assertThatThrownBy(() -> new ResyncRequest(1, -1, 0, 2)).hasMessage("volume -1 is not within 0..65535");
+    assertThatThrownBy(() -> new ResyncRequest(1, 0, 0, 2, 32, 5)).hasMessageContaining("fenceNode");
+    assertThatThrownBy(() -> new ResyncRequest(1, 0, 0, 2, ResyncRequest.NO_FENCE, 5))
+        .hasMessageContaining("without a fence node");
     assertThatThrownBy(() -> new WriteAck(1, -1)).hasMessage("kind -1 is not within 0..2");
     assertThatThrownBy(() -> new InSync(0, 0, 0)).hasMessage("length 0 is not at least 1");
     assertThatThrownBy(() -> new ResyncFinished(65536, 0)).isInstanceOf(IllegalArgumentException.class);
