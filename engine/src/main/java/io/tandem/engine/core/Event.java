@@ -69,6 +69,13 @@ public sealed interface Event {
   record DiscardMyData(long requestId) implements Event {}
 
   /**
+   * An operator starts an online verify of every volume against every connected peer that is
+   * UpToDate (DRBD's {@code drbdadm verify}): blocks are compared by digest and the differing ones
+   * are reported and marked out of sync, not repaired. Completed once started.
+   */
+  record Verify(long requestId) implements Event {}
+
+  /**
    * The edge's clock, a few times a second: paces rate-limited resync. {@code nanos} only ever
    * grows; its origin is arbitrary.
    */

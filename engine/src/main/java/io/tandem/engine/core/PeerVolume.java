@@ -8,8 +8,15 @@ import java.util.TreeMap;
 /** One volume towards one peer (DRBD's "peer device"): replication state, bitmap exchange and resync. */
 final class PeerVolume {
 
-  /** A resync request sent to the SyncSource and not answered yet. */
-  record Outstanding(long offset, int length) {}
+  /**
+   * A request sent to the peer and not answered yet: resync data, or (checksum) digests being
+   * computed or compared.
+   */
+  record Outstanding(long offset, int length, boolean checksum) {
+    Outstanding(long offset, int length) {
+      this(offset, length, false);
+    }
+  }
 
   /** Which way the blocks go once the bitmaps are exchanged. */
   enum Direction {
@@ -49,6 +56,15 @@ final class PeerVolume {
   /** The end of the resync is being made durable. */
   boolean finishing;
 
+  // online verify, this node driving (VerifyS)
+  boolean verifying;
+  long verifyCursor;
+  long verifyTotalBytes;
+  long verifyDoneBytes;
+  final Map<Long, Outstanding> verifyOutstanding = new TreeMap<>();
+  /** Blocks found different by the last (or running) verify; -1 before any. */
+  long verifyMismatches = -1;
+
   /** Blocks to move when the resync started (for the done percentage). */
   long totalBlocks;
   /** Bytes the rate still allows (rate-limited resync only); may go below zero by one request. */
@@ -80,6 +96,8 @@ final class PeerVolume {
     outstanding.clear();
     writtenUnsynced.clear();
     ready = false;
+    verifying = false;
+    verifyOutstanding.clear();
     finishing = false;
     totalBlocks = 0;
     budgetBytes = 0;

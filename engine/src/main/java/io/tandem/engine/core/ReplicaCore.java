@@ -15,6 +15,9 @@ import io.tandem.engine.metadata.SuperblockFlag;
 import io.tandem.engine.wire.Barrier;
 import io.tandem.engine.wire.BarrierAck;
 import io.tandem.engine.wire.BitmapRuns;
+import io.tandem.engine.wire.BlockDigests;
+import io.tandem.engine.wire.ChecksumReply;
+import io.tandem.engine.wire.ChecksumRequest;
 import io.tandem.engine.wire.DataWrite;
 import io.tandem.engine.wire.InSync;
 import io.tandem.engine.wire.NewCurrentUuid;
@@ -234,6 +237,8 @@ public final class ReplicaCore {
       onDiscardMyData(discard);
     } else if (event instanceof Event.Tick tick) {
       onTick(tick);
+    } else if (event instanceof Event.Verify verify) {
+      onVerify(verify);
     } else {
       throw new IllegalArgumentException("unknown event " + event);
     }
@@ -781,6 +786,10 @@ public final class ReplicaCore {
         Connection connection = connections.get(write.peerNodeId);
         if (!ok) {
           failDisk(volume, "read error: " + completed.detail());
+        }
+        if (write.readPurpose != VolumeCore.ReadPurpose.RESYNC_REPLY) {
+          onDigestRead(volume, connection, write, ok ? completed.data() : null);
+          break;
         }
         if (connection.id == write.connectionId) {
           ResyncReply reply;
@@ -1497,6 +1506,10 @@ public final class ReplicaCore {
       onNewCurrentUuid(connection, newUuid);
     } else if (message instanceof TwoPhase twoPhase) {
       onTwoPhase(connection, twoPhase);
+    } else if (message instanceof ChecksumRequest request) {
+      onChecksumRequest(connection, request);
+    } else if (message instanceof ChecksumReply reply) {
+      onChecksumReply(connection, reply);
     }
     // other kinds (PING, PONG) never reach the core
   }
@@ -1946,14 +1959,7 @@ public final class ReplicaCore {
     long blocks = bitmap.blocks();
     long blocksPerRequest = RESYNC_REQUEST_BYTES / BLOCK_BYTES;
     boolean limited = !settings.resyncRate().unlimited();
-    // a Primary other than the source: the source must have its writes this node applied
-    Connection fence = null;
-    for (Connection other : connections.values()) {
-      if (other != connection && other.ready() && other.peerRole == Role.Primary
-          && other.lastWriteReceived > other.writesBefore) {
-        fence = other;
-      }
-    }
+    Connection fence = resyncFence(connection);
     while (peerVolume.outstanding.size() < RESYNC_WINDOW && (!limited || peerVolume.budgetBytes > 0)) {
       long first = peerVolume.cursor < blocks ? bitmap.nextSetBit(slot, peerVolume.cursor) : -1;
       if (first < 0) {
@@ -1972,15 +1978,245 @@ public final class ReplicaCore {
       long offset = first * BLOCK_BYTES;
       int length = (int) (Math.min((last + 1) * BLOCK_BYTES, volume.sizeBytes) - offset);
       long id = peerVolume.nextRequestId++;
-      peerVolume.outstanding.put(id, new PeerVolume.Outstanding(offset, length));
       peerVolume.budgetBytes -= length;
-      send(connection, new ResyncRequest(id, volume.number, offset, length, fence == null ? ResyncRequest.NO_FENCE
-          : fence.peer.nodeId(), fence == null ? 0 : fence.lastWriteReceived));
       peerVolume.cursor = last + 1;
+      if (settings.checksumResync()) {
+        peerVolume.outstanding.put(id, new PeerVolume.Outstanding(offset, length, true));
+        readForDigests(volume, connection, id, offset, length, ChecksumRequest.RESYNC);
+      } else {
+        peerVolume.outstanding.put(id, new PeerVolume.Outstanding(offset, length));
+        send(connection, new ResyncRequest(id, volume.number, offset, length, fence == null ? ResyncRequest.NO_FENCE
+            : fence.peer.nodeId(), fence == null ? 0 : fence.lastWriteReceived));
+      }
     }
     if (peerVolume.outstanding.isEmpty() && peerVolume.writtenUnsynced.isEmpty() && !peerVolume.syncInFlight
         && bitmap.count(slot) == 0) {
       finishSyncTarget(volume, connection);
+    }
+    if (settings.checksumResync()) {
+      advance(volume); // the reads for digests
+    }
+  }
+
+  /**
+   * A Primary other than the source whose writes this node received on the current connection: the
+   * source must have received them too before it reads for this node.
+   */
+  private Connection resyncFence(Connection source) {
+    Connection fence = null;
+    for (Connection other : connections.values()) {
+      if (other != source && other.ready() && other.peerRole == Role.Primary
+          && other.lastWriteReceived > other.writesBefore) {
+        fence = other;
+      }
+    }
+    return fence;
+  }
+
+  private void sendResyncRequest(VolumeCore volume, Connection source, long offset, int length) {
+    PeerVolume peerVolume = source.volume(volume.number);
+    Connection fence = resyncFence(source);
+    long id = peerVolume.nextRequestId++;
+    peerVolume.outstanding.put(id, new PeerVolume.Outstanding(offset, length));
+    send(source, new ResyncRequest(id, volume.number, offset, length, fence == null ? ResyncRequest.NO_FENCE
+        : fence.peer.nodeId(), fence == null ? 0 : fence.lastWriteReceived));
+  }
+
+  /** Reads a range here to send its digests to a peer (online verify, or checksum-based resync). */
+  private void readForDigests(VolumeCore volume, Connection connection, long id, long offset, int length,
+      int purpose) {
+    VolumeCore.PendingWrite read = new VolumeCore.PendingWrite(VolumeCore.Origin.RESYNC_READ, offset, length,
+        DataOperation.READ, null, Durability.CACHED);
+    read.readPurpose = VolumeCore.ReadPurpose.LOCAL_DIGESTS;
+    read.checksumPurpose = purpose;
+    read.peerNodeId = connection.peer.nodeId();
+    read.connectionId = connection.id;
+    read.peerSequence = id;
+    volume.pending.add(read);
+  }
+
+  /** A read for digests finished: ask the peer (LOCAL_DIGESTS) or answer it (CHECKSUM_ANSWER). */
+  private void onDigestRead(VolumeCore volume, Connection connection, VolumeCore.PendingWrite read, ByteBuffer data) {
+    if (connection.id != read.connectionId) {
+      return;
+    }
+    if (read.readPurpose == VolumeCore.ReadPurpose.CHECKSUM_ANSWER) {
+      ChecksumRequest request = read.checksumRequest;
+      if (data == null) {
+        send(connection, new ChecksumReply(request.id(), request.volume(), request.offset(), request.length(),
+            ChecksumReply.FAILED, null));
+        return;
+      }
+      ByteBuffer mine = BlockDigests.of(data);
+      java.util.BitSet differing = new java.util.BitSet();
+      int blocks = ChecksumRequest.blocks(request.length());
+      for (int block = 0; block < blocks; block++) {
+        ByteBuffer own = mine.duplicate();
+        own.position(block * ChecksumRequest.DIGEST_BYTES).limit((block + 1) * ChecksumRequest.DIGEST_BYTES);
+        if (!own.equals(request.digest(block))) {
+          differing.set(block);
+        }
+      }
+      send(connection, ChecksumReply.ok(request.id(), request.volume(), request.offset(), request.length(),
+          differing));
+      return;
+    }
+    PeerVolume peerVolume = connection.volume(volume.number);
+    if (data == null) {
+      if (read.checksumPurpose == ChecksumRequest.VERIFY) {
+        stopVerify(peerVolume, connection, "the local read failed");
+      }
+      return;
+    }
+    send(connection, new ChecksumRequest(read.peerSequence, volume.number, read.offset, read.length,
+        read.checksumPurpose, BlockDigests.of(data)));
+  }
+
+  private void onChecksumRequest(Connection connection, ChecksumRequest request) {
+    VolumeCore volume = volumes.get(request.volume());
+    String problem;
+    if (volume == null || !volume.servesLocally()) {
+      problem = "no disk";
+    } else if (volume.diskState != DiskState.UpToDate) {
+      problem = "disk " + volume.diskState;
+    } else {
+      problem = rangeProblem(volume, request.offset(), request.length());
+    }
+    if (problem != null) {
+      send(connection, new ChecksumReply(request.id(), request.volume(), request.offset(), request.length(),
+          ChecksumReply.FAILED, null));
+      return;
+    }
+    VolumeCore.PendingWrite read = new VolumeCore.PendingWrite(VolumeCore.Origin.RESYNC_READ, request.offset(),
+        request.length(), DataOperation.READ, null, Durability.CACHED);
+    read.readPurpose = VolumeCore.ReadPurpose.CHECKSUM_ANSWER;
+    read.checksumRequest = request;
+    read.peerNodeId = connection.peer.nodeId();
+    read.connectionId = connection.id;
+    volume.pending.add(read);
+    advance(volume);
+  }
+
+  private void onChecksumReply(Connection connection, ChecksumReply reply) {
+    VolumeCore volume = volumes.get(reply.volume());
+    if (volume == null || !volume.diskful()) {
+      return;
+    }
+    PeerVolume peerVolume = connection.volume(volume.number);
+    PeerVolume.Outstanding verified = peerVolume.verifyOutstanding.remove(reply.id());
+    if (verified != null) {
+      if (reply.status() != ChecksumReply.OK) {
+        stopVerify(peerVolume, connection, connection.peer.name() + " could not read " + reply.offset() + "+"
+            + reply.length());
+        return;
+      }
+      Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
+      long firstBlock = reply.offset() / BLOCK_BYTES;
+      for (int block = 0; block < ChecksumRequest.blocks(reply.length()); block++) {
+        if (reply.differs(block)) {
+          peerVolume.verifyMismatches++;
+          if (slot != null) {
+            volume.bitmap.set(slot, firstBlock + block, firstBlock + block);
+          }
+        }
+      }
+      peerVolume.verifyDoneBytes += reply.length();
+      pumpVerify(volume, connection);
+      return;
+    }
+    PeerVolume.Outstanding request = peerVolume.outstanding.get(reply.id());
+    if (request == null || !request.checksum() || peerVolume.replication != ReplicationState.SyncTarget) {
+      return;
+    }
+    peerVolume.outstanding.remove(reply.id());
+    if (reply.status() != ChecksumReply.OK) {
+      pauseTarget(volume, connection, connection.peer.name() + " could not compare " + reply.offset() + "+"
+          + reply.length());
+      connection.resyncRefused = true;
+      resumePausedTarget(volume);
+      return;
+    }
+    // equal blocks are in sync once synced here; different runs are fetched
+    int blocks = ChecksumRequest.blocks(reply.length());
+    int block = 0;
+    while (block < blocks) {
+      boolean differs = reply.differs(block);
+      int end = block;
+      while (end + 1 < blocks && reply.differs(end + 1) == differs) {
+        end++;
+      }
+      long offset = reply.offset() + (long) block * BLOCK_BYTES;
+      int length = (int) (Math.min(reply.offset() + (long) (end + 1) * BLOCK_BYTES, reply.offset() + reply.length())
+          - offset);
+      if (differs) {
+        sendResyncRequest(volume, connection, offset, length);
+      } else {
+        peerVolume.writtenUnsynced.add(new PeerVolume.Outstanding(offset, length));
+      }
+      block = end + 1;
+    }
+    syncResyncWrites(volume, connection, false);
+    pumpResync(volume, connection);
+  }
+
+  // ---------------------------------------------------------------- online verify
+
+  private void onVerify(Event.Verify verify) {
+    int started = 0;
+    for (VolumeCore volume : volumes.values()) {
+      if (!volume.servesLocally() || volume.diskState != DiskState.UpToDate) {
+        continue;
+      }
+      for (Connection connection : connections.values()) {
+        PeerVolume peerVolume = connection.volumes.get(volume.number);
+        if (connection.ready() && connection.peer.disk() == Peer.Disk.DISKFUL && peerVolume != null
+            && peerVolume.replication == ReplicationState.Established && peerVolume.peerDisk == DiskState.UpToDate) {
+          peerVolume.verifying = true;
+          peerVolume.replication = ReplicationState.VerifyS;
+          peerVolume.verifyCursor = 0;
+          peerVolume.verifyTotalBytes = volume.sizeBytes;
+          peerVolume.verifyDoneBytes = 0;
+          peerVolume.verifyMismatches = 0;
+          started++;
+          pumpVerify(volume, connection);
+        }
+      }
+    }
+    if (started == 0) {
+      complete(verify.requestId(), IoStatus.REFUSED, "nothing to verify on " + settings.nodeName()
+          + ": no UpToDate volume here has a connected UpToDate peer it is in sync with");
+    } else {
+      complete(verify.requestId(), IoStatus.OK, null);
+    }
+  }
+
+  /** Keeps a few ranges of a verify in flight; ends it when everything was compared. */
+  private void pumpVerify(VolumeCore volume, Connection connection) {
+    PeerVolume peerVolume = connection.volume(volume.number);
+    while (peerVolume.verifying && connection.ready() && peerVolume.verifyOutstanding.size() < RESYNC_WINDOW / 2
+        && peerVolume.verifyCursor < volume.sizeBytes) {
+      long offset = peerVolume.verifyCursor;
+      int length = (int) Math.min(ChecksumRequest.MAX_LENGTH, volume.sizeBytes - offset);
+      long id = peerVolume.nextRequestId++;
+      peerVolume.verifyOutstanding.put(id, new PeerVolume.Outstanding(offset, length, true));
+      peerVolume.verifyCursor += length;
+      readForDigests(volume, connection, id, offset, length, ChecksumRequest.VERIFY);
+    }
+    if (peerVolume.verifying && peerVolume.verifyOutstanding.isEmpty()
+        && peerVolume.verifyCursor >= volume.sizeBytes) {
+      stopVerify(peerVolume, connection, null);
+    }
+    advance(volume);
+  }
+
+  private void stopVerify(PeerVolume peerVolume, Connection connection, String problem) {
+    peerVolume.verifying = false;
+    peerVolume.verifyOutstanding.clear();
+    if (peerVolume.replication == ReplicationState.VerifyS) {
+      peerVolume.replication = ReplicationState.Established;
+    }
+    if (problem != null) {
+      connection.problem = "verify stopped: " + problem;
     }
   }
 
@@ -2138,7 +2374,8 @@ public final class ReplicaCore {
       PeerVolume fromPrimary = primary == null ? null : primary.volumes.get(volume.number);
       boolean current = primary != null && primary.ready() && fromPrimary != null
           && (fromPrimary.replication == ReplicationState.Established
-              || fromPrimary.replication == ReplicationState.SyncSource)
+              || fromPrimary.replication == ReplicationState.SyncSource
+              || fromPrimary.replication == ReplicationState.VerifyS)
           && request.fenceSequence() > primary.writesBefore;
       if (!current) {
         // this node may lack that write: it cannot vouch for the data
@@ -2418,8 +2655,14 @@ public final class ReplicaCore {
         }
         Long rate = peerVolume != null && peerVolume.replication == ReplicationState.SyncTarget
             && peerVolume.measuredBytesPerSecond >= 0 ? peerVolume.measuredBytesPerSecond / 1024 : null;
+        ReplicaStatus.Verify verify = null;
+        if (peerVolume != null && peerVolume.verifyMismatches >= 0) {
+          verify = new ReplicaStatus.Verify(peerVolume.verifying, peerVolume.verifyTotalBytes == 0 ? 100.0
+              : Math.floor(1000.0 * peerVolume.verifyDoneBytes / peerVolume.verifyTotalBytes) / 10.0,
+              peerVolume.verifyMismatches * (BLOCK_BYTES / 1024));
+        }
         peerVolumes.add(new ReplicaStatus.PeerVolume(volume.number, replication,
-            outOfSyncBlocks * (BLOCK_BYTES / 1024), done, rate));
+            outOfSyncBlocks * (BLOCK_BYTES / 1024), done, rate, verify));
       }
       peers.add(new ReplicaStatus.PeerStatus(connection.peer.name(), connection.peer.nodeId(), connection.state(),
           peerVolumes));

@@ -9,12 +9,20 @@ import java.util.List;
  * @param protocol when a replicated write completes
  * @param splitBrain what a split brain detected at connect does
  * @param resyncRate how fast this node pulls resync data as a SyncTarget
+ * @param checksumResync whether a SyncTarget compares digests first and fetches only blocks that
+ *     differ (DRBD's {@code csums-alg}): less traffic, more reading
  */
 public record ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers,
     int activityLogCapacity, QuorumPolicy quorum, ReplicationProtocol protocol, SplitBrainPolicy splitBrain,
-    ResyncRate resyncRate) {
+    ResyncRate resyncRate, boolean checksumResync) {
   public ReplicaSettings {
     peers = List.copyOf(peers);
+  }
+
+  /** Settings without checksum-based resync. */
+  public ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers, int activityLogCapacity,
+      QuorumPolicy quorum, ReplicationProtocol protocol, SplitBrainPolicy splitBrain, ResyncRate resyncRate) {
+    this(resource, nodeName, nodeId, peers, activityLogCapacity, quorum, protocol, splitBrain, resyncRate, false);
   }
 
   /** Settings with an unlimited resync rate. */

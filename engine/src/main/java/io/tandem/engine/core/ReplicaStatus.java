@@ -31,10 +31,24 @@ public record ReplicaStatus(String resource, String node, int nodeId, Role role,
    *     or no clock reaches the core
    */
   public record PeerVolume(int number, ReplicationState replication, long outOfSyncKib, Double donePercentage,
-      Long resyncKibPerSecond) {
+      Long resyncKibPerSecond, Verify verify) {
+
+    public PeerVolume(int number, ReplicationState replication, long outOfSyncKib, Double donePercentage,
+        Long resyncKibPerSecond) {
+      this(number, replication, outOfSyncKib, donePercentage, resyncKibPerSecond, null);
+    }
 
     public PeerVolume(int number, ReplicationState replication, long outOfSyncKib, Double donePercentage) {
-      this(number, replication, outOfSyncKib, donePercentage, null);
+      this(number, replication, outOfSyncKib, donePercentage, null, null);
     }
   }
+
+  /**
+   * The last online verify of a volume against a peer.
+   *
+   * @param running whether it is still under way
+   * @param donePercentage how much of the volume was compared
+   * @param mismatchKib what was found different (marked out of sync, not repaired)
+   */
+  public record Verify(boolean running, double donePercentage, long mismatchKib) {}
 }

@@ -47,6 +47,16 @@ final class VolumeCore {
     RESYNC_READ
   }
 
+  /** Why a RESYNC_READ reads. */
+  enum ReadPurpose {
+    /** Data for a peer's resync request (or a read of a node without data). */
+    RESYNC_REPLY,
+    /** Digests of this node's blocks, to ask a peer which differ (verify, or checksum-based resync). */
+    LOCAL_DIGESTS,
+    /** A peer's digests to compare with this node's blocks. */
+    CHECKSUM_ANSWER
+  }
+
   /** An operation on its way through the pipeline: a write, or a resync read ordered like one. */
   static final class PendingWrite {
     final Origin origin;
@@ -67,6 +77,12 @@ final class VolumeCore {
     long peerSequence;
     /** PEER: the node ids the Primary sent this write to (a third node not among them missed it). */
     int replicatedTo;
+    /** RESYNC_READ: what the bytes read are for. */
+    ReadPurpose readPurpose = ReadPurpose.RESYNC_REPLY;
+    /** ReadPurpose.LOCAL_DIGESTS: ChecksumRequest.VERIFY or ChecksumRequest.RESYNC. */
+    int checksumPurpose;
+    /** ReadPurpose.CHECKSUM_ANSWER: the digests to compare with. */
+    io.tandem.engine.wire.ChecksumRequest checksumRequest;
 
     /** Bitmap slots this write is marked out of sync in (the peers that miss it). */
     final Set<Integer> missedSlots = new TreeSet<>();

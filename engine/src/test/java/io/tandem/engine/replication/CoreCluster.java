@@ -89,6 +89,8 @@ final class CoreCluster {
   private final QuorumPolicy quorum;
   private final SplitBrainPolicy splitBrain;
   private final ResyncRate resyncRate;
+  /** Checksum-based resync on every node (set before the nodes restart to take effect). */
+  boolean checksumResync;
 
   CoreCluster(int count, long sizeBytes, ReplicationProtocol protocol, QuorumPolicy quorum, SplitBrainPolicy splitBrain,
       ResyncRate resyncRate, java.util.Set<Integer> diskless) throws IOException {
@@ -106,6 +108,15 @@ final class CoreCluster {
       boot(node);
     }
     run();
+  }
+
+  /** Writes bytes straight into a node's data file, behind its core (a silent corruption, or equal data). */
+  void scribble(int id, long offset, ByteBuffer bytes) {
+    Event.IoCompleted done = nodes.get(id).storage.perform(new Effect.DataIo(-1, 0, DataOperation.WRITE, offset,
+        bytes.remaining(), bytes, Durability.CACHED));
+    if (done.outcome() != IoOutcome.OK) {
+      throw new AssertionError(done.detail());
+    }
   }
 
   /** Kills a node (its unsynced writes are lost or torn) and starts it again; its links are cut. */
@@ -143,7 +154,7 @@ final class CoreCluster {
       setup = VolumeSetup.diskful(0, Provisioning.THIN, node.storage.image());
     }
     node.core = new ReplicaCore(new ReplicaSettings("r0", node.name, node.nodeId, peers, 61, quorum, protocol,
-        splitBrain, resyncRate), List.of(setup), random::nextLong);
+        splitBrain, resyncRate, checksumResync), List.of(setup), random::nextLong);
     node.completions.clear();
     perform(node, node.core.start());
   }

@@ -403,6 +403,52 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void onlineVerifyReportsBlocksThatDifferAndMarksThem() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.C);
+    write(cluster, 0, 1 << 20, 65536, 3);
+    cluster.scribble(1, (1 << 20) + 8192, pattern(4096, 77));
+    cluster.scribble(1, 9 << 20, pattern(512, 78));
+    Effect.RequestCompleted started = cluster.request(0, id -> new Event.Verify(id));
+    assertThat(started.status()).isEqualTo(IoStatus.OK);
+    cluster.run();
+    ReplicaStatus.PeerVolume towardsBravo = peer(cluster, 0, 1).volumes().get(0);
+    assertThat(towardsBravo.verify()).isEqualTo(new ReplicaStatus.Verify(false, 100.0, 8));
+    assertThat(towardsBravo.outOfSyncKib()).isEqualTo(8);
+    assertThat(towardsBravo.replication()).isEqualTo(ReplicationState.Established);
+
+    // reported, not repaired; a reconnect resyncs exactly those blocks
+    cluster.node(1).sent.clear();
+    cluster.disconnect(0, 1);
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(resyncedBytes(cluster)).isEqualTo(8192);
+    assertSameData(cluster, 0, 1);
+  }
+
+  @Test
+  void checksumResyncFetchesOnlyTheBlocksThatDiffer() throws Exception {
+    CoreCluster cluster = new CoreCluster(2, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    cluster.checksumResync = true;
+    cluster.restart(0);
+    cluster.restart(1);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    cluster.disconnect(0, 1);
+    cluster.run();
+    write(cluster, 0, 2 << 20, 16 * 4096, 4);
+    // bravo already holds the same bytes in the first 12 of those 16 blocks
+    cluster.scribble(1, 2 << 20, pattern(16 * 4096, 4).limit(12 * 4096));
+    cluster.node(1).sent.clear();
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(resyncedBytes(cluster)).isEqualTo(4 * 4096);
+    assertSameData(cluster, 0, 1);
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isZero();
+    assertThat(peer(cluster, 1, 0).volumes().get(0).outOfSyncKib()).isZero();
+  }
+
+  @Test
   void onlyOneNodeIsPrimary() throws Exception {
     CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
     cluster.connectAll();
