@@ -430,22 +430,12 @@ public final class PeerLinks implements AutoCloseable {
     connection.stopWriter();
     PeerEndpoint peer = connection.peer();
     long id = connection.id();
-    String what = "resource " + resource + ": connection " + (connection.dialled() ? "to " : "from ")
-        + connection.describe() + " ended: " + reason;
-    LOG.log(warn ? Level.WARNING : id != 0 ? Level.INFO : Level.DEBUG, what);
-    if (id != 0) {
-      // while the connection is still the peer's current one, so no next connection to the peer
-      // can be reported established before this one is reported ended
-      notify(() -> listener.disconnected(peer.name(), id, reason));
-    }
+    boolean wasCurrent = false;
     synchronized (lock) {
-      connections.remove(connection);
-      threads.remove(connection);
-      writers.remove(connection);
       if (peer == null) {
         unidentified--;
       } else if (current.get(peer.name()) == connection) {
-        current.remove(peer.name());
+        wasCurrent = true;
         states.put(peer.name(), closed || held.containsKey(peer.name()) ? ConnectionState.StandAlone
             : ConnectionState.Connecting);
         Redial redial = redials.get(peer.name());
@@ -455,6 +445,22 @@ public final class PeerLinks implements AutoCloseable {
           redial.nextNanos = System.nanoTime() + delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
           redial.delayNanos = Math.min(delay * 2, timings.maxRedial().toNanos());
         }
+      }
+    }
+    String what = "resource " + resource + ": connection " + (connection.dialled() ? "to " : "from ")
+        + connection.describe() + " ended: " + reason;
+    LOG.log(warn ? Level.WARNING : id != 0 ? Level.INFO : Level.DEBUG, what);
+    if (id != 0) {
+      // while the connection is still the peer's current one: no next connection to the peer is
+      // dialled, accepted or reported established before this one is reported ended
+      notify(() -> listener.disconnected(peer.name(), id, reason));
+    }
+    synchronized (lock) {
+      connections.remove(connection);
+      threads.remove(connection);
+      writers.remove(connection);
+      if (wasCurrent) {
+        current.remove(peer.name(), connection);
       }
     }
   }
