@@ -321,12 +321,18 @@ class PeerLinksTest {
       raw.handshake(HandshakeConfig.of(RESOURCE, 1, 2, 0L, SECRET));
       await().atMost(CONNECT).until(() -> events.count("connected a") == 1);
       long id = events.id("a");
-      // 6 MB, more than the socket buffers hold while nobody reads: every send returns at once
-      int count = 150_000;
-      for (int i = 0; i < count; i++) {
-        assertThat(bLinks.send("a", id, new Ping(1_000_000 + i))).isTrue();
-      }
-      assertThat(bLinks.queuedBytes("a")).as("bytes still queued while the peer does not read").isPositive();
+      // while nobody reads, the socket buffers fill up and the rest waits in the queue: sending
+      // goes on regardless until a MiB is waiting
+      int count = 0;
+      long queued;
+      do {
+        for (int i = 0; i < 10_000; i++) {
+          assertThat(bLinks.send("a", id, new Ping(1_000_000 + count))).isTrue();
+          count++;
+        }
+        queued = bLinks.queuedBytes("a");
+      } while (queued < 1 << 20 && count < 2_000_000);
+      assertThat(queued).as("bytes queued while the peer does not read").isGreaterThanOrEqualTo(1 << 20);
 
       long expected = 1_000_000;
       while (expected < 1_000_000 + count) {
