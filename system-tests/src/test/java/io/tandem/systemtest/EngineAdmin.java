@@ -11,7 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The runner's admin HTTP API: {@code GET /status}, {@code POST /promote}, {@code POST /demote}. */
+/**
+ * The runner's admin HTTP API: {@code GET /status}, {@code POST /promote}, {@code POST /demote},
+ * {@code POST /peers/{name}/disconnect|connect} ({@code GET /events} streams; see
+ * EnginePeersSystemTest).
+ */
 final class EngineAdmin {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);

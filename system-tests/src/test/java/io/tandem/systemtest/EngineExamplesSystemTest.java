@@ -9,16 +9,17 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
  * The configs in {@code engine/examples/} work as they are: copied unchanged into an empty folder,
  * each node starts, serves its admin API and NBD on its own address, and keeps its data next to
  * the config. Their ports are fixed (7000, 10809, 7100), so a test is skipped when one is taken on
- * this machine. Replication is not there yet: the three nodes run side by side, each seeing its
- * peers StandAlone.
+ * this machine. The three nodes connect to each other; replication of data is not there yet.
  */
 class EngineExamplesSystemTest extends EngineRunnerTest {
     private static final Path EXAMPLES = Path.of(System.getProperty("tandem.engine.examples", "missing"));
@@ -91,13 +92,18 @@ class EngineExamplesSystemTest extends EngineRunnerTest {
             List<String> peers = new ArrayList<>();
             for (JsonNode peer : status.get("peers")) {
                 peers.add(peer.get("name").asText());
-                assertThat(peer.get("connection").asText()).as("peer %s of %s", peer.get("name"), self)
-                        .isEqualTo("StandAlone");
             }
             assertThat(peers).containsExactlyInAnyOrderElementsOf(names.stream().filter(n -> !n.equals(self)).toList());
             String info = Tool.succeed(folder, "nbdinfo", "nbd://" + host + ":10809/demo/0");
             assertThat(info).contains("export-size: " + EXAMPLE_SIZE_BYTES);
             assertThat(folder.resolve(self).resolve("demo_00000.img")).exists().hasSize(EXAMPLE_SIZE_BYTES);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            EngineAdmin admin = new EngineAdmin(InetSocketAddress.createUnresolved("127.0.0." + (i + 1), 7100));
+            String self = names.get(i);
+            Awaitility.await(self + " connected to its peers").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(admin.status().get("peers"))
+                            .allSatisfy(peer -> assertThat(peer.get("connection").asText()).isEqualTo("Connected")));
         }
     }
 }

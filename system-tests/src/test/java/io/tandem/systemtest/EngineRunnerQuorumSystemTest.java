@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Quorum as the runner's config asks for it (REPLICATION.md "Quorum"): with {@code quorum
- * majority} and three diskful nodes, a node that sees none of its peers has no quorum, says so in
+ * majority} and three diskful nodes, a node that sees none of its peers (each node holds both of
+ * its peers StandAlone through {@code POST /peers/{name}/disconnect}) has no quorum, says so in
  * {@code GET /status}, and refuses promotion with the reason ("1 of 3 nodes visible, need 2") — so
- * three nodes started side by side never become three Primaries.
+ * three nodes cut off from each other never become three Primaries.
  */
 class EngineRunnerQuorumSystemTest extends EngineRunnerTest {
 
@@ -27,6 +28,15 @@ class EngineRunnerQuorumSystemTest extends EngineRunnerTest {
         Path file = config.writeTo(folder);
         for (EngineConfigFile.Node node : config.nodes()) {
             processes.startReady(file, node);
+        }
+        for (EngineConfigFile.Node node : config.nodes()) {
+            EngineAdmin admin = new EngineAdmin(node.admin());
+            for (EngineConfigFile.Node peer : config.nodes()) {
+                if (peer != node) {
+                    EngineAdmin.Answer held = admin.post("/peers/" + peer.name() + "/disconnect");
+                    assertThat(held.statusCode()).as("%s: %s", node.name(), held.body()).isEqualTo(200);
+                }
+            }
         }
 
         Map<String, Boolean> quorum = new LinkedHashMap<>();

@@ -21,13 +21,16 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One TCP connection to (or from) one peer, driven by its own thread: connect (when dialling),
- * handshake, then read frames until the connection ends. Writes come from any thread under one
- * lock, so frames never interleave.
+ * handshake, then read frames until the connection ends. Once established, a writer thread
+ * ({@link #writeLoop}) writes the queued messages in order; handshake frames, PINGs and PONGs are
+ * written directly. Every write holds one lock, so frames never interleave.
  */
 final class PeerConnection implements Runnable {
 
@@ -60,6 +63,15 @@ final class PeerConnection implements Runnable {
   private volatile String abortReason;
   private volatile boolean abortWarns;
   private long pingSequence;
+  /** Set once, when the links accept the established connection: its id, 0 before. */
+  private volatile long id;
+
+  private final ReentrantLock outboundLock = new ReentrantLock();
+  private final Condition outboundReady = outboundLock.newCondition();
+  // guarded by outboundLock
+  private final ArrayDeque<byte[]> outbound = new ArrayDeque<>();
+  private long queuedBytes;
+  private boolean writerStopped;
 
   private PeerConnection(PeerLinks owner, SocketChannel channel, PeerEndpoint peer, boolean dialled, long nowNanos) {
     this.owner = owner;
@@ -169,7 +181,7 @@ final class PeerConnection implements Runnable {
       WireFrame frame = nextFrame();
       WireMessage message = frame.message();
       if (message instanceof Ping ping) {
-        send(new Pong(ping.sequence()));
+        sendDirect(new Pong(ping.sequence()));
       } else if (!(message instanceof Pong)) {
         owner.received(this, frame);
       }
@@ -198,17 +210,98 @@ final class PeerConnection implements Runnable {
     }
   }
 
-  /** Sends one message of the established connection; false when it is not established or the write failed. */
-  boolean send(WireMessage message) {
-    if (!established) {
-      return false;
-    }
+  /** Writes one message of the established connection now, past the queue (a PONG). */
+  private void sendDirect(WireMessage message) {
     try {
       write(List.of(WireFrame.of(version, owner.localNodeId(), message)));
-      return true;
     } catch (IOException e) {
       abort("write failed: " + e, false);
+    }
+  }
+
+  /**
+   * Encodes {@code message} and queues it for the writer thread; false when the connection is not
+   * established or has ended (the message is dropped).
+   */
+  boolean enqueue(WireMessage message) {
+    if (id == 0) {
       return false;
+    }
+    byte[] bytes = WireEncoder.encode(WireFrame.of(version, owner.localNodeId(), message));
+    outboundLock.lock();
+    try {
+      if (writerStopped) {
+        return false;
+      }
+      outbound.addLast(bytes);
+      queuedBytes += bytes.length;
+      outboundReady.signal();
+      return true;
+    } finally {
+      outboundLock.unlock();
+    }
+  }
+
+  /** The bytes queued and not yet completely written. */
+  long queuedBytes() {
+    outboundLock.lock();
+    try {
+      return queuedBytes;
+    } finally {
+      outboundLock.unlock();
+    }
+  }
+
+  /**
+   * The writer thread: writes the queued frames in order until the connection ends. A frame stays
+   * counted in {@link #queuedBytes()} until it is written; a failed write closes the connection.
+   */
+  void writeLoop() {
+    while (true) {
+      byte[] next;
+      outboundLock.lock();
+      try {
+        while (outbound.isEmpty() && !writerStopped) {
+          outboundReady.awaitUninterruptibly();
+        }
+        if (writerStopped) {
+          return;
+        }
+        next = outbound.peekFirst();
+      } finally {
+        outboundLock.unlock();
+      }
+      writeLock.lock();
+      try {
+        channelWrite(next);
+      } catch (IOException e) {
+        abort("write failed: " + e, false);
+        return;
+      } finally {
+        writeLock.unlock();
+      }
+      outboundLock.lock();
+      try {
+        if (!writerStopped) {
+          outbound.pollFirst();
+          queuedBytes -= next.length;
+        }
+      } finally {
+        outboundLock.unlock();
+      }
+    }
+  }
+
+  /** Ends the writer thread and drops what is still queued: the connection has ended. */
+  void stopWriter() {
+    outboundLock.lock();
+    try {
+      writerStopped = true;
+      outbound.clear();
+      queuedBytes = 0;
+      outboundReady.signal();
+    } finally {
+      outboundLock.unlock();
     }
   }
 
@@ -270,6 +363,15 @@ final class PeerConnection implements Runnable {
 
   void identify(PeerEndpoint identified) {
     peer = identified;
+  }
+
+  void establishedAs(long connectionId) {
+    id = connectionId;
+  }
+
+  /** The id the links gave the established connection; 0 before (and if it never was). */
+  long id() {
+    return id;
   }
 
   PeerEndpoint peer() {

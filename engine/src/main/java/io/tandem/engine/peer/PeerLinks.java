@@ -34,23 +34,37 @@ import java.util.concurrent.locks.LockSupport;
  * One node's side of a resource's connections: one authenticated TCP connection to every peer,
  * kept up with pings and redials (see the package documentation for who dials, the timings and
  * the threads).
+ *
+ * <p>Every established connection gets an id, unique for the life of this instance and never
+ * reused, that names it in the {@link Listener} calls and in {@link #send(String, long,
+ * WireMessage)}: a message meant for a connection that has ended is dropped rather than sent on
+ * its successor. Messages are queued per connection and written by that connection's writer
+ * thread, so sending never blocks. A peer can be held ({@link #hold}): its connection is closed
+ * and it is neither dialled nor accepted until {@link #release}.
  */
 public final class PeerLinks implements AutoCloseable {
 
   /**
-   * Hears about the links. Called from the link threads: it must not block, or that link stalls
-   * (and, for {@link #received}, stops reading).
+   * Hears about the links. Called from the link threads: it must not block for long, or that link
+   * stalls (and, for {@link #received}, stops reading). The calls about one connection come from
+   * that connection's thread, in order: {@link #connected}, its {@link #received} frames, then
+   * {@link #disconnected}; and a peer's connection is reported ended before the peer's next one is
+   * reported established. No lock of the links is held during a call, so a listener may call back
+   * into them.
    */
   public interface Listener {
 
-    /** The connection to {@code peer} is established (handshake done) in {@code version}. */
-    void connected(String peer, int version, long features);
+    /**
+     * The connection {@code connectionId} to {@code peer} is established (handshake done) in
+     * {@code version}.
+     */
+    void connected(String peer, long connectionId, int version, long features);
 
-    /** The established connection to {@code peer} ended; only after a {@link #connected} call. */
-    void disconnected(String peer, String reason);
+    /** The established connection {@code connectionId} to {@code peer} ended; only after its {@link #connected}. */
+    void disconnected(String peer, long connectionId, String reason);
 
-    /** A frame other than PING or PONG arrived on the established connection to {@code peer}. */
-    default void received(String peer, WireFrame frame) {}
+    /** A frame other than PING or PONG arrived on the established connection {@code connectionId}. */
+    default void received(String peer, long connectionId, WireFrame frame) {}
   }
 
   /** Accepted connections that have not said who they are yet; more are closed at once. */
@@ -79,6 +93,10 @@ public final class PeerLinks implements AutoCloseable {
   private final Map<String, Redial> redials = new HashMap<>();
   private final Set<PeerConnection> connections = new HashSet<>();
   private final Map<PeerConnection, Thread> threads = new HashMap<>();
+  private final Map<PeerConnection, Thread> writers = new HashMap<>();
+  /** Held peers and why: closed, neither dialled nor accepted, StandAlone. */
+  private final Map<String, String> held = new HashMap<>();
+  private long lastConnectionId;
   private int unidentified;
   private boolean started;
   private boolean closed;
@@ -144,7 +162,8 @@ public final class PeerLinks implements AutoCloseable {
       }
       server = channel;
       started = true;
-      states.replaceAll((name, state) -> ConnectionState.Connecting);
+      states.replaceAll((name, state) -> held.containsKey(name) ? ConnectionState.StandAlone
+          : ConnectionState.Connecting);
       long now = System.nanoTime();
       redials.values().forEach(redial -> redial.nextNanos = now);
       acceptor = daemon(this::acceptLoop, threadPrefix + "-accept");
@@ -173,6 +192,7 @@ public final class PeerLinks implements AutoCloseable {
       closed = true;
       open = new ArrayList<>(connections);
       toJoin.addAll(threads.values());
+      toJoin.addAll(writers.values());
       if (acceptor != null) {
         toJoin.add(acceptor);
       }
@@ -204,11 +224,72 @@ public final class PeerLinks implements AutoCloseable {
     }
   }
 
-  /** A snapshot of every peer's connection state, in configuration order. */
+  /**
+   * A snapshot of every peer's connection state, in configuration order: StandAlone before
+   * {@link #start()}, after {@link #close()} and while held; Connecting while there is no
+   * established connection; Connected.
+   */
   public Map<String, ConnectionState> states() {
     synchronized (lock) {
       return Collections.unmodifiableMap(new LinkedHashMap<>(states));
     }
+  }
+
+  /** The connection state of {@code peer}, as in {@link #states()}. */
+  public ConnectionState state(String peer) {
+    synchronized (lock) {
+      return states.get(requirePeer(peer).name());
+    }
+  }
+
+  /**
+   * Closes the connection to {@code peer} (if any) and neither dials nor accepts it until
+   * {@link #release}; the peer is StandAlone meanwhile. A connection from a held peer is refused
+   * with the reason. Holding a held peer again does nothing.
+   *
+   * @param reason why, for the log and the refusal
+   */
+  public void hold(String peer, String reason) {
+    Objects.requireNonNull(reason, "reason");
+    PeerConnection toClose;
+    synchronized (lock) {
+      String name = requirePeer(peer).name();
+      if (held.containsKey(name)) {
+        return;
+      }
+      held.put(name, reason);
+      states.put(name, ConnectionState.StandAlone);
+      toClose = current.get(name);
+    }
+    LOG.log(Level.INFO, () -> "resource " + resource + ": holding node " + peer + " StandAlone: " + reason);
+    if (toClose != null) {
+      toClose.abort("held StandAlone: " + reason, false);
+    }
+  }
+
+  /** Connects to a held peer again (dialling at once when this node dials it); no-op when not held. */
+  public void release(String peer) {
+    synchronized (lock) {
+      String name = requirePeer(peer).name();
+      if (held.remove(name) == null) {
+        return;
+      }
+      if (!current.containsKey(name)) {
+        states.put(name, started && !closed ? ConnectionState.Connecting : ConnectionState.StandAlone);
+      }
+      Redial redial = redials.get(name);
+      if (redial != null) {
+        redial.nextNanos = System.nanoTime();
+        redial.delayNanos = timings.firstRedial().toNanos();
+      }
+    }
+    LOG.log(Level.INFO, () -> "resource " + resource + ": connecting to node " + peer + " again");
+  }
+
+  /** The bytes of the messages queued for the established connection to {@code peer} and not yet written. */
+  public long queuedBytes(String peer) {
+    PeerConnection connection = establishedConnection(peer);
+    return connection == null ? 0 : connection.queuedBytes();
   }
 
   /** The remote address of the established connection to {@code peer}. */
@@ -228,21 +309,42 @@ public final class PeerLinks implements AutoCloseable {
   }
 
   /**
-   * Sends one message over the established connection to {@code peer} (not a handshake message);
-   * false when there is none or the write failed (the connection is then closed). Writes to one
-   * connection are serialized; this blocks while the socket's send buffer is full.
+   * Queues one message (not a handshake message) for the established connection to {@code peer},
+   * whichever it is; false when there is none. See {@link #send(String, long, WireMessage)}.
    */
   public boolean send(String peer, WireMessage message) {
     Objects.requireNonNull(message, "message");
     PeerConnection connection = establishedConnection(peer);
-    return connection != null && connection.send(message);
+    return connection != null && connection.enqueue(message);
+  }
+
+  /**
+   * Queues one message (not a handshake message) for the connection {@code connectionId} to
+   * {@code peer}; false, and the message dropped, when that is not the peer's established
+   * connection (any more). Never blocks: the message is encoded here (so buffers it refers to
+   * may be reused once this returns) and written by the connection's writer thread, in the order
+   * of the calls. A message queued on a connection that ends before it is written is dropped.
+   */
+  public boolean send(String peer, long connectionId, WireMessage message) {
+    Objects.requireNonNull(message, "message");
+    PeerConnection connection = establishedConnection(peer);
+    return connection != null && connection.id() == connectionId && connection.enqueue(message);
   }
 
   private PeerConnection establishedConnection(String peer) {
     synchronized (lock) {
       PeerConnection connection = current.get(peer);
-      return connection != null && connection.isEstablished() ? connection : null;
+      return connection != null && connection.id() != 0 ? connection : null;
     }
+  }
+
+  private PeerEndpoint requirePeer(String peer) {
+    PeerEndpoint endpoint = peersByName.get(peer);
+    if (endpoint == null) {
+      throw new IllegalArgumentException("'" + peer + "' is not a peer of node " + localNodeId + " in resource '"
+          + resource + "'; the peers are " + peersByName.keySet());
+    }
+    return endpoint;
   }
 
   // ---- called by the connections
@@ -281,6 +383,9 @@ public final class PeerLinks implements AutoCloseable {
       if (dials(peer)) {
         return "node " + nodeId + " has the higher node id: node " + localNodeId + " dials it, not the other way";
       }
+      if (held.containsKey(peer.name())) {
+        return "node " + nodeId + " (" + peer.name() + ") is held StandAlone here: " + held.get(peer.name());
+      }
       if (current.containsKey(peer.name())) {
         return "node " + nodeId + " (" + peer.name() + ") is already connected";
       }
@@ -291,39 +396,48 @@ public final class PeerLinks implements AutoCloseable {
     }
   }
 
+  /** The handshake is done: the connection gets its id, or is closed (closing, held, replaced). */
   void established(PeerConnection connection, int version, long features) {
     PeerEndpoint peer = connection.peer();
+    long id;
     synchronized (lock) {
-      if (closed || current.get(peer.name()) != connection) {
-        connection.abort("closing", false);
+      if (closed || current.get(peer.name()) != connection || held.containsKey(peer.name())) {
+        connection.abort(closed ? "closing" : "held StandAlone", false);
         return;
       }
+      id = ++lastConnectionId;
+      connection.establishedAs(id);
       states.put(peer.name(), ConnectionState.Connected);
       Redial redial = redials.get(peer.name());
       if (redial != null) {
         redial.delayNanos = timings.firstRedial().toNanos();
       }
+      // started under the lock, so close() always sees and joins it
+      Thread writer = daemon(connection::writeLoop, threadPrefix + "-write-" + peer.name() + "-" + id);
+      writers.put(connection, writer);
+      writer.start();
     }
     LOG.log(Level.INFO, () -> "resource " + resource + ": connected to " + connection.describe() + ", version "
-        + version + ", features 0x" + Long.toHexString(features));
-    notify(() -> listener.connected(peer.name(), version, features));
+        + version + ", features 0x" + Long.toHexString(features) + ", connection " + id);
+    notify(() -> listener.connected(peer.name(), id, version, features));
   }
 
   void received(PeerConnection connection, WireFrame frame) {
-    notify(() -> listener.received(connection.peer().name(), frame));
+    notify(() -> listener.received(connection.peer().name(), connection.id(), frame));
   }
 
   void ended(PeerConnection connection, String reason, boolean warn) {
+    connection.stopWriter();
     PeerEndpoint peer = connection.peer();
-    boolean wasConnected = connection.isEstablished();
+    long id = connection.id();
+    boolean wasCurrent = false;
     synchronized (lock) {
-      connections.remove(connection);
-      threads.remove(connection);
       if (peer == null) {
         unidentified--;
       } else if (current.get(peer.name()) == connection) {
-        current.remove(peer.name());
-        states.put(peer.name(), closed ? ConnectionState.StandAlone : ConnectionState.Connecting);
+        wasCurrent = true;
+        states.put(peer.name(), closed || held.containsKey(peer.name()) ? ConnectionState.StandAlone
+            : ConnectionState.Connecting);
         Redial redial = redials.get(peer.name());
         if (redial != null) {
           // jittered to 50..100 %, so nodes that lost each other at once do not redial in step
@@ -335,9 +449,19 @@ public final class PeerLinks implements AutoCloseable {
     }
     String what = "resource " + resource + ": connection " + (connection.dialled() ? "to " : "from ")
         + connection.describe() + " ended: " + reason;
-    LOG.log(warn ? Level.WARNING : wasConnected ? Level.INFO : Level.DEBUG, what);
-    if (wasConnected) {
-      notify(() -> listener.disconnected(peer.name(), reason));
+    LOG.log(warn ? Level.WARNING : id != 0 ? Level.INFO : Level.DEBUG, what);
+    if (id != 0) {
+      // while the connection is still the peer's current one: no next connection to the peer is
+      // dialled, accepted or reported established before this one is reported ended
+      notify(() -> listener.disconnected(peer.name(), id, reason));
+    }
+    synchronized (lock) {
+      connections.remove(connection);
+      threads.remove(connection);
+      writers.remove(connection);
+      if (wasCurrent) {
+        current.remove(peer.name(), connection);
+      }
     }
   }
 
@@ -404,7 +528,8 @@ public final class PeerLinks implements AutoCloseable {
           }
         }
         for (Map.Entry<String, Redial> entry : redials.entrySet()) {
-          if (!current.containsKey(entry.getKey()) && now - entry.getValue().nextNanos >= 0) {
+          if (!current.containsKey(entry.getKey()) && !held.containsKey(entry.getKey())
+              && now - entry.getValue().nextNanos >= 0) {
             dial(peersByName.get(entry.getKey()), now);
           }
         }

@@ -30,11 +30,24 @@
  * |                             | jittered to 50..100 %      | connection is established
  * </pre>
  *
+ * <h2>Holding a peer</h2>
+ * {@link io.tandem.engine.peer.PeerLinks#hold} closes a peer's connection and keeps the peer
+ * StandAlone: it is not dialled, and its connections are refused (WRONG_NODE, with the reason),
+ * until {@link io.tandem.engine.peer.PeerLinks#release}. The other side keeps trying meanwhile.
+ *
+ * <h2>Sending</h2>
+ * An established connection has an id, never reused by the same links. Messages are sent to a
+ * connection by id and queued on it (unbounded; the sender bounds what it has in flight), encoded
+ * at once, and written in order by the connection's writer thread; a message for a connection
+ * that has ended, or still queued when it ends, is dropped. Sending never blocks, so the engine
+ * may send while it holds its own lock. PINGs and PONGs bypass the queue.
+ *
  * <h2>Threads</h2>
- * One per connection (blocking {@link java.nio.channels.SocketChannel}), one acceptor and one
- * scheduler that ticks every {@link io.tandem.engine.peer.PeerTimings#tick()} to send pings, close
- * expired or silent connections and start redials; all daemon threads, named after the resource
- * and node. The scheduler holds that one periodic task only; connections waiting for their HELLO
+ * One reader per connection (blocking {@link java.nio.channels.SocketChannel}), which also makes
+ * the {@link io.tandem.engine.peer.PeerLinks.Listener} calls; one writer per established
+ * connection; one acceptor and one scheduler that ticks every
+ * {@link io.tandem.engine.peer.PeerTimings#tick()} to send pings, close expired or silent
+ * connections and start redials; all daemon threads, named after the resource and node. The scheduler holds that one periodic task only; connections waiting for their HELLO
  * are bounded ({@link io.tandem.engine.peer.PeerLinks#MAX_UNIDENTIFIED}).
  */
 package io.tandem.engine.peer;

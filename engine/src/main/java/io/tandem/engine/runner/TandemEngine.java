@@ -7,10 +7,13 @@ import io.tandem.engine.core.Peer;
 import io.tandem.engine.core.QuorumPolicy;
 import io.tandem.engine.core.Role;
 import io.tandem.engine.core.ReplicaSettings;
+import io.tandem.engine.core.ReplicationProtocol;
 import io.tandem.engine.core.ReplicaStatus;
 import io.tandem.engine.core.VolumeSetup;
 import io.tandem.engine.metadata.Superblock;
 import io.tandem.engine.nbd.NbdServer;
+import io.tandem.engine.peer.PeerEndpoint;
+import io.tandem.engine.peer.PeerLinks;
 import io.tandem.engine.runtime.ReplicaNbdExports;
 import io.tandem.engine.runtime.ReplicaRuntime;
 import io.tandem.engine.storage.ChannelFileSystem;
@@ -39,7 +42,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The standalone runner: {@code java -jar tandem-engine.jar --config FILE --node NAME} runs that
- * node's side of the resource FILE describes, serving its volumes over NBD and a small admin API.
+ * node's side of the resource FILE describes, serving its volumes over NBD and a small admin API,
+ * connected to the other nodes of the config over its replication address.
  */
 @Command(name = "tandem-engine", mixinStandardHelpOptions = true, versionProvider = TandemEngine.Version.class,
     description = "Runs one node's side of a Tandem resource: its volumes on local files, served over NBD.")
@@ -96,7 +100,8 @@ public final class TandemEngine implements Callable<Integer> {
       return EXIT_STORAGE;
     }
     ReplicaSettings settings = new ReplicaSettings(resource.resource(), node.name(), node.nodeId(), peers,
-        resource.activityLogExtents(), QuorumPolicy.parse(resource.quorum()));
+        resource.activityLogExtents(), QuorumPolicy.parse(resource.quorum()),
+        ReplicationProtocol.valueOf(resource.protocol().name()));
     ReplicaRuntime runtime = new ReplicaRuntime(settings, setups, storages, ioThreads,
         ReplicaRuntime.InvariantChecks.AFTER_EVERY_EVENT);
     ReplicaStatus attached;
@@ -107,23 +112,46 @@ public final class TandemEngine implements Callable<Integer> {
       System.err.println("tandem-engine: attaching the volumes failed: " + e);
       return EXIT_STORAGE;
     }
+    // after the attach: the core knows its volumes before any peer connects
+    PeerLinks links;
+    try {
+      links = peerLinks(resource, node, runtime);
+    } catch (IllegalArgumentException e) {
+      runtime.close();
+      System.err.println("tandem-engine: " + config + ": the peers cannot be set up: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
     NbdServer nbd = new NbdServer(new ReplicaNbdExports(runtime, resource.resource(), sizes));
-    AdminServer admin;
+    AdminServer admin = null;
     try {
       nbd.start(resolved(node.nbd()));
       admin = new AdminServer(runtime, resolved(node.admin()));
+      if (links != null) {
+        links.start();
+      }
     } catch (IOException e) {
       nbd.close();
+      if (admin != null) {
+        admin.close();
+      }
+      if (links != null) {
+        links.close();
+      }
       runtime.close();
       System.err.println("tandem-engine: cannot listen: " + e.getMessage());
       return EXIT_CONFIG;
     }
+    AdminServer adminServer = admin;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.log(System.Logger.Level.INFO, "stopping {0} on {1}", resource.resource(), node.name());
       nbd.close();
-      admin.close();
+      adminServer.close();
       demoteGracefully(runtime);
+      if (links != null) {
+        // before the runtime: the ends of the connections are still handled by a live core
+        links.close();
+      }
       try {
         runtime.close();
       } catch (IOException e) {
@@ -137,9 +165,35 @@ public final class TandemEngine implements Callable<Integer> {
     }
     System.out.println("tandem-engine: " + resource.resource() + " on " + node.name() + " (node id "
         + node.nodeId() + ") ready:" + disks + "; NBD on " + nbd.boundAddress() + ", admin on http://"
-        + admin.address().getHostString() + ":" + admin.address().getPort());
+        + admin.address().getHostString() + ":" + admin.address().getPort()
+        + (links == null ? "" : ", peers on " + links.boundAddress()));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The links to every other node of the config, feeding {@code runtime} (not started yet); null
+   * for a config with no other node. The node listens on its replication address and dials from
+   * its host; the peers prove the config's secret.
+   */
+  static PeerLinks peerLinks(EngineConfig resource, EngineConfig.Node node, ReplicaRuntime runtime) {
+    List<PeerEndpoint> endpoints = new ArrayList<>();
+    for (EngineConfig.Node other : resource.nodes()) {
+      if (other != node) {
+        endpoints.add(new PeerEndpoint(other.name(), other.nodeId(), hostPort(other.address())));
+      }
+    }
+    if (endpoints.isEmpty()) {
+      return null;
+    }
+    return PeerBridge.connect(runtime, resource.resource(), node.nodeId(), hostPort(node.address()),
+        resource.secret().getBytes(StandardCharsets.UTF_8), endpoints);
+  }
+
+  /** {@code host:port}, an IPv6 host in brackets. */
+  static String hostPort(InetSocketAddress address) {
+    String host = address.getHostString();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
   /**

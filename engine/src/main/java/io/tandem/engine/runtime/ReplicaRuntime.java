@@ -1,5 +1,6 @@
 package io.tandem.engine.runtime;
 
+import io.tandem.engine.core.ConnectionState;
 import io.tandem.engine.core.DiskState;
 import io.tandem.engine.core.Effect;
 import io.tandem.engine.core.Event;
@@ -8,12 +9,14 @@ import io.tandem.engine.core.ReplicaStatus;
 import io.tandem.engine.core.VolumeSetup;
 import io.tandem.engine.core.ReplicaSettings;
 import io.tandem.engine.volume.VolumeStorage;
+import io.tandem.engine.wire.WireMessage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +32,16 @@ import java.util.function.LongFunction;
 /**
  * One node's side of a resource, running: the core, its volumes' files and the I/O threads.
  * Thread-safe: any thread may submit.
+ *
+ * <h2>Peers</h2>
+ * The edge that keeps the connections to the peers feeds what happens on them through
+ * {@link #peerConnected}, {@link #peerReceived} and {@link #peerDisconnected}, each handled at once
+ * on the calling thread; calling them for one connection from one thread, in the order things
+ * happened, keeps that order. The core's {@link Effect.SendToPeer} and {@link Effect.HoldPeer} go
+ * to the {@link PeerTransport} while the core's lock is held, in the order of the effects, so what
+ * the core sends to a peer leaves in the order the core decided it; the transport only queues.
+ * The runtime never holds its lock while waiting for a socket, and the transport never calls back
+ * while holding one of its own locks, so the threads of both may call each other.
  */
 public final class ReplicaRuntime implements Closeable {
 
@@ -40,6 +53,10 @@ public final class ReplicaRuntime implements Closeable {
   private final ExecutorService io;
   private final Map<Long, Consumer<Effect.RequestCompleted>> callbacks = new ConcurrentHashMap<>();
   private final AtomicLong nextRequestId = new AtomicLong(1);
+  private final StateWatch watch;
+  private volatile PeerTransport transport = PeerTransport.NONE;
+  /** Events the core handled (start included); written under the lock. */
+  private volatile long handledEvents;
   private final CompletableFuture<ReplicaStatus> attached = new CompletableFuture<>();
   private final boolean checkInvariants;
   private volatile boolean closed;
@@ -68,6 +85,7 @@ public final class ReplicaRuntime implements Closeable {
     this.core = new ReplicaCore(settings, volumes, random::nextLong);
     this.storages = new TreeMap<>(storages);
     this.checkInvariants = invariantChecks == InvariantChecks.AFTER_EVERY_EVENT;
+    this.watch = new StateWatch(this, settings.resource() + "-state-watch");
     AtomicInteger threadNumber = new AtomicInteger();
     this.io = ioThreads == 0 ? null : new ThreadPoolExecutor(ioThreads, ioThreads, 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(),
@@ -85,7 +103,8 @@ public final class ReplicaRuntime implements Closeable {
   public CompletableFuture<ReplicaStatus> start() {
     List<Effect> effects;
     synchronized (lock) {
-      effects = core.start();
+      effects = routePeerEffects(core.start());
+      handledEvents++;
     }
     dispatch(effects);
     noteAttachProgress();
@@ -105,10 +124,77 @@ public final class ReplicaRuntime implements Closeable {
     attached.complete(status);
   }
 
+  /**
+   * The core's status, with each peer's connection as the transport sees it when the core is not
+   * connected: Connecting while the transport tries, StandAlone when it does not (held, stopped).
+   */
   public ReplicaStatus status() {
+    return withTransportStates(coreStatus());
+  }
+
+  ReplicaStatus coreStatus() {
     synchronized (lock) {
       return core.status();
     }
+  }
+
+  long handledEvents() {
+    return handledEvents;
+  }
+
+  ReplicaStatus withTransportStates(ReplicaStatus status) {
+    PeerTransport peers = transport;
+    List<ReplicaStatus.PeerStatus> merged = new ArrayList<>(status.peers().size());
+    boolean changed = false;
+    for (ReplicaStatus.PeerStatus peer : status.peers()) {
+      if (peer.connection() == ConnectionState.StandAlone
+          && peers.connectionState(peer.nodeId()) != ConnectionState.StandAlone) {
+        merged.add(new ReplicaStatus.PeerStatus(peer.name(), peer.nodeId(), ConnectionState.Connecting,
+            peer.volumes()));
+        changed = true;
+      } else {
+        merged.add(peer);
+      }
+    }
+    return !changed ? status : new ReplicaStatus(status.resource(), status.node(), status.nodeId(), status.role(),
+        status.quorum(), status.volumes(), merged);
+  }
+
+  /**
+   * Sends the core's peer effects to {@code transport} from now on (before, they are dropped); set
+   * once, before the transport reports any connection.
+   */
+  public void usePeerTransport(PeerTransport transport) {
+    this.transport = Objects.requireNonNull(transport, "transport");
+  }
+
+  /** The bytes queued for node {@code nodeId} and not yet written, as the transport counts them. */
+  public long queuedBytes(int nodeId) {
+    return transport.queuedBytes(nodeId);
+  }
+
+  /** The connection {@code connectionId} to node {@code nodeId} is established. */
+  public void peerConnected(int nodeId, long connectionId) {
+    handle(new Event.PeerConnected(nodeId, connectionId));
+  }
+
+  /** The connection {@code connectionId} to node {@code nodeId} ended. */
+  public void peerDisconnected(int nodeId, long connectionId, String reason) {
+    handle(new Event.PeerDisconnected(nodeId, connectionId, reason));
+  }
+
+  /** {@code message} arrived on the connection {@code connectionId} to node {@code nodeId}. */
+  public void peerReceived(int nodeId, long connectionId, WireMessage message) {
+    handle(new Event.PeerReceived(nodeId, connectionId, message));
+  }
+
+  /**
+   * Watches the state an operator follows (role, quorum, disks, connections, replication, resync
+   * progress): {@code listener} gets the changes since the subscription's initial status, on the
+   * runtime's watch thread; it must not block. Close the subscription to stop.
+   */
+  public StateWatch.Subscription watch(Consumer<List<StateChange>> listener) {
+    return watch.subscribe(listener);
   }
 
   /**
@@ -137,14 +223,47 @@ public final class ReplicaRuntime implements Closeable {
     List<Effect> effects;
     synchronized (lock) {
       effects = core.handle(event);
+      handledEvents++;
       if (checkInvariants) {
         core.checkInvariants();
       }
+      effects = routePeerEffects(effects);
     }
     dispatch(effects);
     if (event instanceof Event.IoCompleted) {
       noteAttachProgress();
     }
+  }
+
+  /**
+   * Hands the peer effects to the transport, in their order, and returns the others. Called under
+   * the lock: a later event's messages to a peer can never overtake an earlier one's.
+   */
+  List<Effect> routePeerEffects(List<Effect> effects) {
+    List<Effect> others = null;
+    PeerTransport peers = transport;
+    for (int i = 0; i < effects.size(); i++) {
+      Effect effect = effects.get(i);
+      boolean peerEffect = true;
+      try {
+        if (effect instanceof Effect.SendToPeer send) {
+          peers.send(send.nodeId(), send.connectionId(), send.message());
+        } else if (effect instanceof Effect.HoldPeer hold) {
+          peers.hold(hold.nodeId(), hold.hold(), hold.reason());
+        } else {
+          peerEffect = false;
+        }
+      } catch (RuntimeException e) {
+        // the core has moved on; a transport failure must not lose the other effects
+        LOG.log(System.Logger.Level.ERROR, "the peer transport failed on " + effect, e);
+      }
+      if (peerEffect && others == null) {
+        others = new ArrayList<>(effects.subList(0, i));
+      } else if (!peerEffect && others != null) {
+        others.add(effect);
+      }
+    }
+    return others == null ? effects : others;
   }
 
   private void dispatch(List<Effect> effects) {
@@ -156,8 +275,6 @@ public final class ReplicaRuntime implements Closeable {
           throw new IllegalStateException("completion of unknown request " + completed.requestId());
         }
         callback.accept(completed);
-      } else if (effect instanceof Effect.SendToPeer || effect instanceof Effect.HoldPeer) {
-        // peer transport: wired in by the runner (no peers in a runtime without one)
       } else {
         ioEffects.add(effect);
       }
@@ -197,6 +314,7 @@ public final class ReplicaRuntime implements Closeable {
   @Override
   public void close() throws IOException {
     closed = true;
+    watch.close();
     if (io != null) {
       io.shutdown();
       try {

@@ -36,10 +36,10 @@ class PeerConfigurationTest {
     byte[] secret = {1};
     PeerLinks.Listener quiet = new PeerLinks.Listener() {
       @Override
-      public void connected(String peer, int version, long features) {}
+      public void connected(String peer, long connectionId, int version, long features) {}
 
       @Override
-      public void disconnected(String peer, String reason) {}
+      public void disconnected(String peer, long connectionId, String reason) {}
     };
     assertThatThrownBy(() -> new PeerLinks("r0", 1, "127.0.0.1:7000", secret,
         List.of(new PeerEndpoint("b", 2, "127.0.0.1:7001"), new PeerEndpoint("c", 2, "127.0.0.1:7002")), quiet))

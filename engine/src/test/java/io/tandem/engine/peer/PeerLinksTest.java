@@ -1,6 +1,7 @@
 package io.tandem.engine.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.tandem.engine.core.ConnectionState;
@@ -26,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,24 +44,39 @@ class PeerLinksTest {
   private final List<PeerLinks> started = new ArrayList<>();
   private final LogRecorder log = new LogRecorder();
 
-  /** What a listener heard, in order: "connected b", "disconnected b: reason". */
+  /**
+   * What a listener heard, in order: "connected b", "disconnected b"; and the same with the
+   * connection ids: "connected b #1", "disconnected b #1".
+   */
   static final class Events implements PeerLinks.Listener {
     final List<String> heard = new CopyOnWriteArrayList<>();
+    final List<String> withIds = new CopyOnWriteArrayList<>();
     final List<String> reasons = new CopyOnWriteArrayList<>();
+    final Map<String, Long> currentIds = new ConcurrentHashMap<>();
 
     @Override
-    public void connected(String peer, int version, long features) {
+    public void connected(String peer, long connectionId, int version, long features) {
       heard.add("connected " + peer);
+      withIds.add("connected " + peer + " #" + connectionId);
+      currentIds.put(peer, connectionId);
     }
 
     @Override
-    public void disconnected(String peer, String reason) {
+    public void disconnected(String peer, long connectionId, String reason) {
       heard.add("disconnected " + peer);
+      withIds.add("disconnected " + peer + " #" + connectionId);
       reasons.add(reason);
+      currentIds.remove(peer, connectionId);
     }
 
     long count(String event) {
       return heard.stream().filter(event::equals).count();
+    }
+
+    long id(String peer) {
+      Long id = currentIds.get(peer);
+      assertThat(id).as("an established connection to %s", peer).isNotNull();
+      return id;
     }
   }
 
@@ -132,7 +150,8 @@ class PeerLinksTest {
     PeerLinks restarted = start(b, SECRET, new Events(), a, c);
     await().atMost(Duration.ofSeconds(10)).until(() -> allConnected(aLinks) && allConnected(restarted)
         && allConnected(cLinks));
-    assertThat(aEvents.count("connected b")).isEqualTo(2);
+    // the state turns Connected just before the listener hears of it
+    await().atMost(CONNECT).until(() -> aEvents.count("connected b") == 2);
   }
 
   @Test
@@ -257,6 +276,145 @@ class PeerLinksTest {
       assertThat(raw.closedByPeer()).isTrue();
     }
     await().atMost(CONNECT).until(() -> log.warned("no connection and handshake within"));
+  }
+
+  @Test
+  void everyEstablishedConnectionHasItsOwnIdAndMessagesForAnEndedOneAreDropped() throws IOException {
+    Node a = node("a", 1, "127.0.0.1");
+    Node b = node("b", 2, "127.0.0.2");
+    Events aEvents = new Events();
+    PeerLinks aLinks = start(a, SECRET, aEvents, b);
+    PeerLinks bLinks = start(b, SECRET, new Events(), a);
+    await().atMost(CONNECT).until(() -> aEvents.count("connected b") == 1);
+    long first = aEvents.id("b");
+    assertThat(first).isPositive();
+    assertThat(aLinks.send("b", first, new Ping(1))).isTrue();
+    assertThat(aLinks.send("b", first + 1, new Ping(2))).as("no connection has that id").isFalse();
+
+    bLinks.close();
+    await().atMost(CONNECT).until(() -> aEvents.count("disconnected b") == 1);
+    assertThat(aLinks.send("b", first, new Ping(3))).as("the connection ended").isFalse();
+    assertThat(aLinks.queuedBytes("b")).isZero();
+    PeerLinks restarted = start(b, SECRET, new Events(), a);
+    await().atMost(Duration.ofSeconds(10)).until(() -> aEvents.count("connected b") == 2
+        && allConnected(restarted));
+    long second = aEvents.id("b");
+
+    assertThat(second).isGreaterThan(first);
+    assertThat(aEvents.withIds).containsExactly("connected b #" + first, "disconnected b #" + first,
+        "connected b #" + second);
+    assertThat(aLinks.send("b", first, new Ping(4))).as("the id of the ended connection is not reused").isFalse();
+    assertThat(aLinks.send("b", second, new Ping(5))).isTrue();
+  }
+
+  @Test
+  void messagesAreWrittenInTheOrderTheyWereSentWithoutTheSenderWaiting() throws IOException {
+    Node a = node("a", 1, "127.0.0.1");
+    Node b = node("b", 2, "127.0.0.1");
+    Events events = new Events();
+    // the raw peer stays silent while it does not read: no dead-peer detection in between
+    PeerTimings patient = new PeerTimings(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60),
+        Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(20));
+    PeerLinks bLinks = start(b, SECRET, events, patient, a);
+
+    try (RawPeer raw = new RawPeer(bLinks, CONNECT, 8192)) {
+      raw.handshake(HandshakeConfig.of(RESOURCE, 1, 2, 0L, SECRET));
+      await().atMost(CONNECT).until(() -> events.count("connected a") == 1);
+      long id = events.id("a");
+      // while nobody reads, the socket buffers fill up and the rest waits in the queue: sending
+      // goes on regardless until a MiB is waiting
+      int count = 0;
+      long queued;
+      do {
+        for (int i = 0; i < 10_000; i++) {
+          assertThat(bLinks.send("a", id, new Ping(1_000_000 + count))).isTrue();
+          count++;
+        }
+        queued = bLinks.queuedBytes("a");
+      } while (queued < 1 << 20 && count < 2_000_000);
+      assertThat(queued).as("bytes queued while the peer does not read").isGreaterThanOrEqualTo(1 << 20);
+
+      long expected = 1_000_000;
+      while (expected < 1_000_000 + count) {
+        WireFrame frame = raw.readFrame();
+        // b's own pings (small sequence numbers) come in between
+        if (frame.message() instanceof Ping ping && ping.sequence() >= 1_000_000) {
+          assertThat(ping.sequence()).isEqualTo(expected);
+          expected++;
+        }
+      }
+      await().atMost(CONNECT).until(() -> bLinks.queuedBytes("a") == 0);
+    }
+  }
+
+  @Test
+  void aHeldPeerIsClosedAndNotDialledUntilReleased() throws IOException {
+    Node a = node("a", 1, "127.0.0.1");
+    Node b = node("b", 2, "127.0.0.2");
+    Events aEvents = new Events();
+    Events bEvents = new Events();
+    PeerLinks aLinks = start(a, SECRET, aEvents, b);
+    PeerLinks bLinks = start(b, SECRET, bEvents, a);
+    await().atMost(CONNECT).until(() -> aEvents.count("connected b") == 1 && bEvents.count("connected a") == 1);
+    long first = aEvents.id("b");
+
+    // a dials b: holding b there stops the dialling
+    aLinks.hold("b", "disconnect requested by an operator");
+
+    assertThat(aLinks.state("b")).isEqualTo(ConnectionState.StandAlone);
+    await().atMost(CONNECT).until(() -> aEvents.count("disconnected b") == 1 && bEvents.count("disconnected a") == 1);
+    assertThat(aEvents.reasons).anySatisfy(reason -> assertThat(reason).contains("operator"));
+    assertThat(aLinks.send("b", first, new Ping(1))).isFalse();
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() ->
+        aLinks.state("b") == ConnectionState.StandAlone && bLinks.state("a") == ConnectionState.Connecting);
+    assertThat(aEvents.count("connected b")).isEqualTo(1);
+
+    aLinks.release("b");
+
+    await().atMost(CONNECT).until(() -> allConnected(aLinks) && allConnected(bLinks)
+        && aEvents.count("connected b") == 2);
+    assertThat(aEvents.id("b")).isGreaterThan(first);
+  }
+
+  @Test
+  void aHeldPeerThatDialsIsRefusedUntilReleased() throws IOException {
+    Node a = node("a", 1, "127.0.0.1");
+    Node b = node("b", 2, "127.0.0.2");
+    Events bEvents = new Events();
+    PeerLinks aLinks = start(a, SECRET, new Events(), b);
+    PeerLinks bLinks = start(b, SECRET, bEvents, a);
+    await().atMost(CONNECT).until(() -> bEvents.count("connected a") == 1);
+
+    // b accepts a: holding a there refuses a's redials
+    bLinks.hold("a", "split brain");
+
+    await().atMost(CONNECT).until(() -> log.warned("connection to node b", "held StandAlone here: split brain"));
+    assertThat(bLinks.state("a")).isEqualTo(ConnectionState.StandAlone);
+    assertThat(aLinks.state("b")).isEqualTo(ConnectionState.Connecting);
+    assertThat(bEvents.count("connected a")).isEqualTo(1);
+
+    bLinks.release("a");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> allConnected(aLinks) && allConnected(bLinks)
+        && bEvents.count("connected a") == 2);
+  }
+
+  @Test
+  void aPeerHeldBeforeTheStartStaysStandAloneAndUnknownPeersAreRejected() throws IOException {
+    Node a = node("a", 1, "127.0.0.1");
+    Node b = node("b", 2, "127.0.0.1");
+    Node c = node("c", 3, "127.0.0.1");
+    PeerLinks aLinks = new PeerLinks(RESOURCE, a.id(), a.address(), SECRET, List.of(b.asPeer(), c.asPeer()),
+        new Events());
+    started.add(aLinks);
+    aLinks.hold("b", "configured StandAlone");
+    aLinks.start();
+
+    assertThat(aLinks.states()).containsEntry("b", ConnectionState.StandAlone)
+        .containsEntry("c", ConnectionState.Connecting);
+    assertThat(aLinks.queuedBytes("b")).isZero();
+    assertThatThrownBy(() -> aLinks.hold("z", "why"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[b, c]");
   }
 
   // ---- helpers

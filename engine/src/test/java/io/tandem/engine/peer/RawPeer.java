@@ -22,9 +22,19 @@ final class RawPeer implements AutoCloseable {
 
   private final Socket socket = new Socket();
   private final WireDecoder decoder = new WireDecoder();
+  /** Bytes read and not yet decoded. */
+  private final ByteBuffer inbox = ByteBuffer.allocate(64 * 1024).flip();
   private int version = WireProtocol.HANDSHAKE_VERSION;
 
   RawPeer(PeerLinks target, Duration readTimeout) throws IOException {
+    this(target, readTimeout, 0);
+  }
+
+  /** @param receiveBufferBytes the socket's receive buffer, 0 for the system's default */
+  RawPeer(PeerLinks target, Duration readTimeout, int receiveBufferBytes) throws IOException {
+    if (receiveBufferBytes > 0) {
+      socket.setReceiveBufferSize(receiveBufferBytes);
+    }
     socket.setSoTimeout((int) readTimeout.toMillis());
     socket.connect(target.boundAddress(), (int) readTimeout.toMillis());
   }
@@ -59,13 +69,16 @@ final class RawPeer implements AutoCloseable {
   /** The next frame; fails the test on the end of the stream or a decoder error. */
   WireFrame readFrame() throws IOException {
     while (true) {
-      int next = socket.getInputStream().read();
-      assertThat(next).as("a whole frame before the end of the stream").isNotEqualTo(-1);
-      WireDecoded decoded = decoder.decode(ByteBuffer.wrap(new byte[] {(byte) next}));
+      WireDecoded decoded = decoder.decode(inbox);
       assertThat(decoded.kind()).isNotEqualTo(WireDecoded.Kind.ERROR);
       if (decoded.kind() == WireDecoded.Kind.FRAME) {
         return decoded.frame();
       }
+      // the decoder consumed every byte it was given
+      inbox.clear();
+      int read = socket.getInputStream().read(inbox.array());
+      assertThat(read).as("a whole frame before the end of the stream").isNotEqualTo(-1);
+      inbox.limit(read);
     }
   }
 
