@@ -56,6 +56,10 @@ final class PeerVolume {
   /** The end of the resync is being made durable. */
   boolean finishing;
 
+  /** Resync bytes this node received from the peer, and sent to it, since the core started. */
+  long resyncReceivedBytes;
+  long resyncSentBytes;
+
   // online verify, this node driving (VerifyS)
   boolean verifying;
   long verifyCursor;

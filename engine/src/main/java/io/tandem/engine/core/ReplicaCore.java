@@ -86,6 +86,8 @@ public final class ReplicaCore {
   static final int RESYNC_SYNC_BATCH = 16;
 
   private static final long BLOCK_BYTES = MetadataLayout.BITMAP_BYTES_PER_BIT;
+  /** The lowest wire type code of the replication messages (ReplicaState). */
+  private static final int FIRST_REPLICATION_TYPE = 32;
 
   private final ReplicaSettings settings;
   private final UuidSource uuids;
@@ -803,6 +805,9 @@ public final class ReplicaCore {
             reply = new ResyncReply(write.peerSequence, volume.number, write.offset, write.length, ResyncReply.DATA,
                 completed.data());
           }
+          if (reply.kind() != ResyncReply.FAILED) {
+            connection.volume(volume.number).resyncSentBytes += write.length;
+          }
           send(connection, reply);
         }
         break;
@@ -1482,6 +1487,8 @@ public final class ReplicaCore {
     WireMessage message = received.message();
     if (message instanceof ReplicaState state) {
       onPeerState(connection, state);
+    } else if (message.type().code() < FIRST_REPLICATION_TYPE) {
+      return; // keepalives and the like are the edge's business
     } else if (connection.peerState == null) {
       hold(connection, "protocol error: " + message.type() + " before the peer's state");
     } else if (message instanceof DataWrite write) {
@@ -2250,6 +2257,7 @@ public final class ReplicaCore {
     if (volume.diskState == DiskState.Failed) {
       return;
     }
+    peerVolume.resyncReceivedBytes += reply.length();
     VolumeCore.PendingWrite write = reply.kind() == ResyncReply.DATA
         ? new VolumeCore.PendingWrite(VolumeCore.Origin.RESYNC_WRITE, reply.offset(), reply.length(),
             DataOperation.WRITE, reply.payload(), Durability.CACHED)
@@ -2662,10 +2670,11 @@ public final class ReplicaCore {
               peerVolume.verifyMismatches * (BLOCK_BYTES / 1024));
         }
         peerVolumes.add(new ReplicaStatus.PeerVolume(volume.number, replication,
-            outOfSyncBlocks * (BLOCK_BYTES / 1024), done, rate, verify));
+            outOfSyncBlocks * (BLOCK_BYTES / 1024), done, rate, verify,
+            peerVolume == null ? 0 : peerVolume.resyncReceivedBytes, peerVolume == null ? 0 : peerVolume.resyncSentBytes));
       }
       peers.add(new ReplicaStatus.PeerStatus(connection.peer.name(), connection.peer.nodeId(), connection.state(),
-          peerVolumes));
+          peerVolumes, connection.problem));
     }
     return new ReplicaStatus(settings.resource(), settings.nodeName(), settings.nodeId(), role, quorum(), volumeStates,
         peers);

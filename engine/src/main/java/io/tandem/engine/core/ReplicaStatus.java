@@ -18,10 +18,21 @@ public record ReplicaStatus(String resource, String node, int nodeId, Role role,
    */
   public record Volume(int number, DiskState diskState, long sizeKib, int activityLogHotExtents, long currentUuid) {}
 
-  /** One peer and our volumes as seen towards it. */
-  public record PeerStatus(String name, int nodeId, ConnectionState connection, List<PeerVolume> volumes) {
+  /**
+   * One peer and our volumes as seen towards it.
+   *
+   * @param problem why it is StandAlone (a split brain, an operator's disconnect) or why its
+   *     replication stopped; null when all is well
+   */
+  public record PeerStatus(String name, int nodeId, ConnectionState connection, List<PeerVolume> volumes,
+      String problem) {
     public PeerStatus {
       volumes = List.copyOf(volumes);
+    }
+
+    /** A peer with nothing wrong to report. */
+    public PeerStatus(String name, int nodeId, ConnectionState connection, List<PeerVolume> volumes) {
+      this(name, nodeId, connection, volumes, null);
     }
   }
 
@@ -29,17 +40,15 @@ public record ReplicaStatus(String resource, String node, int nodeId, Role role,
    * @param donePercentage resync progress, null when no resync runs
    * @param resyncKibPerSecond the resync rate measured over the last ticks, null when no resync runs
    *     or no clock reaches the core
+   * @param resyncReceivedBytes resync data received from the peer since the engine started (holes
+   *     count with their length)
+   * @param resyncSentBytes resync data sent to the peer since the engine started
    */
   public record PeerVolume(int number, ReplicationState replication, long outOfSyncKib, Double donePercentage,
-      Long resyncKibPerSecond, Verify verify) {
-
-    public PeerVolume(int number, ReplicationState replication, long outOfSyncKib, Double donePercentage,
-        Long resyncKibPerSecond) {
-      this(number, replication, outOfSyncKib, donePercentage, resyncKibPerSecond, null);
-    }
+      Long resyncKibPerSecond, Verify verify, long resyncReceivedBytes, long resyncSentBytes) {
 
     public PeerVolume(int number, ReplicationState replication, long outOfSyncKib, Double donePercentage) {
-      this(number, replication, outOfSyncKib, donePercentage, null, null);
+      this(number, replication, outOfSyncKib, donePercentage, null, null, 0, 0);
     }
   }
 

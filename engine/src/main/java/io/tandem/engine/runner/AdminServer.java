@@ -35,7 +35,8 @@ import java.util.function.IntToLongFunction;
 /**
  * The runner's small admin HTTP API (README "The engine on its own"): {@code GET /status},
  * {@code GET /events}, {@code POST /promote}, {@code POST /demote},
- * {@code POST /peers/{name}/disconnect} and {@code POST /peers/{name}/connect}. Answers are JSON;
+ * {@code POST /peers/{name}/disconnect}, {@code POST /peers/{name}/connect}, {@code POST /verify}
+ * and {@code POST /discard-my-data}. Answers are JSON;
  * errors carry {@code error} with what went wrong and what to do. {@code /events} streams one JSON
  * object per line until the client or the engine stops.
  */
@@ -52,7 +53,7 @@ final class AdminServer implements AutoCloseable {
   private static final long ROLE_CHANGE_TIMEOUT_SECONDS = 30;
   private static final long PEER_COMMAND_TIMEOUT_SECONDS = 10;
   private static final String ENDPOINTS = "use GET /status, GET /events, POST /promote, POST /demote,"
-      + " POST /peers/{name}/disconnect or POST /peers/{name}/connect";
+      + " POST /peers/{name}/disconnect, POST /peers/{name}/connect, POST /verify or POST /discard-my-data";
 
   private final ReplicaRuntime runtime;
   private final ObjectMapper json = new ObjectMapper();
@@ -114,6 +115,16 @@ final class AdminServer implements AutoCloseable {
             changeRole(exchange, Role.Secondary);
           }
           break;
+        case "/verify":
+          if (requireMethod(exchange, method, "POST")) {
+            command(exchange, "starting a verify", Event.Verify::new);
+          }
+          break;
+        case "/discard-my-data":
+          if (requireMethod(exchange, method, "POST")) {
+            command(exchange, "discarding this node's data", Event.DiscardMyData::new);
+          }
+          break;
         default:
           send(exchange, 404, error("no such endpoint: " + path + "; " + ENDPOINTS));
       }
@@ -154,6 +165,31 @@ final class AdminServer implements AutoCloseable {
       send(exchange, 200, body);
     } else {
       send(exchange, 409, error(done.message()));
+    }
+  }
+
+  /** Feeds an operator's command to the core; answers the status, or the core's refusal. */
+  private void command(HttpExchange exchange, String what, java.util.function.LongFunction<Event> event)
+      throws IOException {
+    Effect.RequestCompleted done;
+    try {
+      done = runtime.request(event).get(PEER_COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      send(exchange, 503, error(what + " did not finish within " + PEER_COMMAND_TIMEOUT_SECONDS
+          + " s; check GET /status"));
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      send(exchange, 503, error("interrupted"));
+      return;
+    } catch (ExecutionException e) {
+      send(exchange, 500, error(what + " failed: " + e.getCause()));
+      return;
+    }
+    if (done.status() == IoStatus.OK) {
+      send(exchange, 200, statusJson(runtime.status(), runtime::queuedBytes));
+    } else {
+      send(exchange, done.status() == IoStatus.INVALID ? 400 : 409, error(done.message()));
     }
   }
 
@@ -369,6 +405,9 @@ final class AdminServer implements AutoCloseable {
       entry.put("node_id", peer.nodeId());
       entry.put("connection", peer.connection().name());
       entry.put("queued_bytes", queuedBytes.applyAsLong(peer.nodeId()));
+      if (peer.problem() != null) {
+        entry.put("problem", peer.problem());
+      }
       List<Object> peerVolumes = new ArrayList<>();
       for (ReplicaStatus.PeerVolume volume : peer.volumes()) {
         Map<String, Object> volumeEntry = new LinkedHashMap<>();
@@ -376,6 +415,18 @@ final class AdminServer implements AutoCloseable {
         volumeEntry.put("replication", volume.replication().name());
         volumeEntry.put("out_of_sync_kib", volume.outOfSyncKib());
         volumeEntry.put("done_percentage", volume.donePercentage());
+        volumeEntry.put("resync_received_kib", volume.resyncReceivedBytes() / 1024);
+        volumeEntry.put("resync_sent_kib", volume.resyncSentBytes() / 1024);
+        if (volume.resyncKibPerSecond() != null) {
+          volumeEntry.put("resync_kib_per_second", volume.resyncKibPerSecond());
+        }
+        if (volume.verify() != null) {
+          Map<String, Object> verify = new LinkedHashMap<>();
+          verify.put("running", volume.verify().running());
+          verify.put("done_percentage", volume.verify().donePercentage());
+          verify.put("mismatch_kib", volume.verify().mismatchKib());
+          volumeEntry.put("verify", verify);
+        }
         peerVolumes.add(volumeEntry);
       }
       entry.put("volumes", peerVolumes);

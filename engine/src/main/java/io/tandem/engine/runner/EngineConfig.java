@@ -24,13 +24,13 @@ import java.util.Set;
  */
 public record EngineConfig(Path file, String resource, String secret, Protocol protocol, String quorum,
     OnNoQuorum onNoQuorum, int activityLogExtents, List<Volume> volumes, List<Node> nodes,
-    SplitBrainPolicy splitBrain, ResyncRate resyncRate) {
+    SplitBrainPolicy splitBrain, ResyncRate resyncRate, boolean checksumResync) {
 
   /** A config with the default split-brain policy (disconnect) and an unlimited resync rate. */
   public EngineConfig(Path file, String resource, String secret, Protocol protocol, String quorum,
       OnNoQuorum onNoQuorum, int activityLogExtents, List<Volume> volumes, List<Node> nodes) {
     this(file, resource, secret, protocol, quorum, onNoQuorum, activityLogExtents, volumes, nodes,
-        SplitBrainPolicy.DISCONNECT, ResyncRate.UNLIMITED);
+        SplitBrainPolicy.DISCONNECT, ResyncRate.UNLIMITED, false);
   }
 
   /** Replication protocol (completion semantics, REPLICATION.md "Writes, reads, flushes"). */
@@ -141,8 +141,10 @@ public record EngineConfig(Path file, String resource, String secret, Protocol p
     }
     SplitBrainPolicy splitBrain = reader.splitBrain(root);
     ResyncRate resyncRate = reader.resyncRate(root);
+    JsonNode resync = root.get("resync");
+    boolean checksums = resync != null && resync.isObject() && reader.bool(resync, "resync", "checksums", false);
     return new EngineConfig(file, resource, secret, protocol, quorum, onNoQuorum, activityLogExtents,
-        List.copyOf(volumes), List.copyOf(nodes), splitBrain, resyncRate);
+        List.copyOf(volumes), List.copyOf(nodes), splitBrain, resyncRate, checksums);
   }
 
   /** Reads typed values with messages naming the file and key. */
@@ -280,7 +282,8 @@ public record EngineConfig(Path file, String resource, String secret, Protocol p
 
     /**
      * {@code resync}: an object with {@code rate_kib} (a fixed rate in KiB/s; 0 = unlimited, the
-     * default), or {@code min_rate_kib} and {@code max_rate_kib} (the dynamic controller).
+     * default), or {@code min_rate_kib} and {@code max_rate_kib} (the dynamic controller); and
+     * {@code checksums} (compare digests first, fetch only differing blocks).
      */
     ResyncRate resyncRate(JsonNode root) throws ConfigException {
       JsonNode resync = root.get("resync");

@@ -52,6 +52,8 @@ public final class TandemEngine implements Callable<Integer> {
   private static final System.Logger LOG = System.getLogger(TandemEngine.class.getName());
   static final int EXIT_CONFIG = 2;
   static final int EXIT_STORAGE = 3;
+  /** How often the core hears the time (resync pacing). */
+  static final long TICK_MILLIS = 100;
 
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "the resource, as JSON")
   Path config;
@@ -101,7 +103,8 @@ public final class TandemEngine implements Callable<Integer> {
     }
     ReplicaSettings settings = new ReplicaSettings(resource.resource(), node.name(), node.nodeId(), peers,
         resource.activityLogExtents(), QuorumPolicy.parse(resource.quorum()),
-        ReplicationProtocol.valueOf(resource.protocol().name()));
+        ReplicationProtocol.valueOf(resource.protocol().name()), resource.splitBrain(), resource.resyncRate(),
+        resource.checksumResync());
     ReplicaRuntime runtime = new ReplicaRuntime(settings, setups, storages, ioThreads,
         ReplicaRuntime.InvariantChecks.AFTER_EVERY_EVENT);
     ReplicaStatus attached;
@@ -142,11 +145,26 @@ public final class TandemEngine implements Callable<Integer> {
       return EXIT_CONFIG;
     }
     AdminServer adminServer = admin;
+    // the core's clock: paces rate-limited resync
+    java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(task -> {
+          Thread thread = new Thread(task, "tandem-tick-" + resource.resource());
+          thread.setDaemon(true);
+          return thread;
+        });
+    ticker.scheduleAtFixedRate(() -> {
+      try {
+        runtime.tell(new io.tandem.engine.core.Event.Tick(System.nanoTime()));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "clock tick failed: {0}", e.toString());
+      }
+    }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.log(System.Logger.Level.INFO, "stopping {0} on {1}", resource.resource(), node.name());
       nbd.close();
       adminServer.close();
+      ticker.shutdownNow();
       demoteGracefully(runtime);
       if (links != null) {
         // before the runtime: the ends of the connections are still handled by a live core

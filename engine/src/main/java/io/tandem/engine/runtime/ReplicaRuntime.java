@@ -147,10 +147,15 @@ public final class ReplicaRuntime implements Closeable {
     List<ReplicaStatus.PeerStatus> merged = new ArrayList<>(status.peers().size());
     boolean changed = false;
     for (ReplicaStatus.PeerStatus peer : status.peers()) {
-      if (peer.connection() == ConnectionState.StandAlone
-          && peers.connectionState(peer.nodeId()) != ConnectionState.StandAlone) {
-        merged.add(new ReplicaStatus.PeerStatus(peer.name(), peer.nodeId(), ConnectionState.Connecting,
-            peer.volumes()));
+      ConnectionState transportState = peers.connectionState(peer.nodeId());
+      ConnectionState shown = peer.connection();
+      if (peer.connection() == ConnectionState.StandAlone && transportState != ConnectionState.StandAlone) {
+        shown = ConnectionState.Connecting; // held by the core, the transport has not closed yet
+      } else if (peer.connection() == ConnectionState.Connecting && transportState == ConnectionState.StandAlone) {
+        shown = ConnectionState.StandAlone; // nothing tries to connect (no links, or not started)
+      }
+      if (shown != peer.connection()) {
+        merged.add(new ReplicaStatus.PeerStatus(peer.name(), peer.nodeId(), shown, peer.volumes(), peer.problem()));
         changed = true;
       } else {
         merged.add(peer);

@@ -123,7 +123,8 @@ class ReplicaRuntimePeersTest {
     Effect.RequestCompleted disconnected = answer.get(5, TimeUnit.SECONDS);
 
     assertThat(disconnected.status()).isEqualTo(IoStatus.OK);
-    assertThat(transport.calls).containsExactly("hold 1 true: disconnect requested by an operator", "completed OK");
+    assertThat(transport.calls).filteredOn(call -> !call.startsWith("send "))
+        .containsExactly("hold 1 true: disconnect requested by an operator", "completed OK");
     assertThat(connection("bravo")).isEqualTo(ConnectionState.StandAlone);
 
     // the transport reports the end of the held connection afterwards
