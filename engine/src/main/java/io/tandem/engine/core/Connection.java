@@ -55,6 +55,9 @@ final class Connection {
   /** The peer's state as last told on this connection; null until its first ReplicaState. */
   ReplicaState peerState;
   Role peerRole = Role.Secondary;
+  /** Both roles as told at connect: the connect decision uses these on both sides. */
+  Role reportedRole = Role.Secondary;
+  Role peerReportedRole = Role.Secondary;
   long nextSequence = 1;
   /** Client writes of this Primary sent to the peer and not yet acknowledged as written, by sequence. */
   final Map<Long, VolumeCore.PendingWrite> unacked = new HashMap<>();

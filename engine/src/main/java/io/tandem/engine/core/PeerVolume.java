@@ -41,6 +41,8 @@ final class PeerVolume {
   DiskState peerDisk = DiskState.DUnknown;
   /** This node's disk state as told to the peer on this connection (both sides decide on what was told). */
   DiskState reportedDisk = DiskState.DUnknown;
+  /** The peer's disk state as it told at connect (its first ReplicaState on this connection). */
+  DiskState peerReportedDisk = DiskState.DUnknown;
 
   // SyncTarget side
   long cursor;

@@ -1290,6 +1290,11 @@ public final class ReplicaCore {
     connection.id = connected.connectionId();
     connection.problem = null;
     connection.nextSequence = 1;
+    // both sides decide on what they told each other at connect
+    connection.reportedRole = role;
+    for (VolumeCore volume : volumes.values()) {
+      connection.volume(volume.number).reportedDisk = volume.diskState;
+    }
     sendState(connection);
   }
 
@@ -1464,7 +1469,6 @@ public final class ReplicaCore {
       }
       states.add(new ReplicaState.VolumeState(volume.number, volume.diskState.ordinal(), flags, volume.sizeBytes,
           current, bitmapUuids, history));
-      connection.volume(volume.number).reportedDisk = volume.diskState;
     }
     send(connection, new ReplicaState(role == Role.Primary ? ReplicaState.ROLE_PRIMARY : ReplicaState.ROLE_SECONDARY,
         states, lastWriteSequence));
@@ -1536,10 +1540,14 @@ public final class ReplicaCore {
     for (ReplicaState.VolumeState volumeState : state.volumes()) {
       PeerVolume peerVolume = connection.volume(volumeState.number());
       peerVolume.peerDisk = diskState(volumeState.diskState());
+      if (first) {
+        peerVolume.peerReportedDisk = peerVolume.peerDisk;
+      }
       peerVolume.peerCurrentUuid = volumeState.currentUuid();
     }
     connection.resyncRefused = false;
     if (first) {
+      connection.peerReportedRole = connection.peerRole;
       connection.writesBefore = state.writeSequence();
       connection.lastWriteReceived = state.writeSequence();
       decide(connection);
@@ -1665,7 +1673,7 @@ public final class ReplicaCore {
   /** Both sides hold data and report it: the bitmaps are exchanged (each side checks the same reported states). */
   private static boolean exchangesBitmaps(VolumeCore volume, Connection connection, PeerVolume peerVolume) {
     return volume.diskful() && connection.peer.disk() == Peer.Disk.DISKFUL
-        && holdsData(peerVolume.reportedDisk) && holdsData(peerVolume.peerDisk);
+        && holdsData(peerVolume.reportedDisk) && holdsData(peerVolume.peerReportedDisk);
   }
 
   private ConnectingSide mySide(VolumeCore volume, Connection connection, PeerVolume peerVolume) {
@@ -1687,7 +1695,7 @@ public final class ReplicaCore {
       flags.add(ConnectingSide.Flag.RECONNECT);
     }
     return new ConnectingSide(settings.nodeId(), new Generations(superblock.currentUuid(), bitmapUuids,
-        superblock.historyUuids()), flags, role, peerVolume.reportedDisk);
+        superblock.historyUuids()), flags, connection.reportedRole, peerVolume.reportedDisk);
   }
 
   private static ConnectingSide peerSide(Connection connection, ReplicaState.VolumeState theirs) {
@@ -1702,7 +1710,7 @@ public final class ReplicaCore {
       flags.add(ConnectingSide.Flag.RECONNECT);
     }
     return new ConnectingSide(connection.peer.nodeId(), new Generations(theirs.currentUuid(), theirs.bitmapUuids(),
-        theirs.history()), flags, connection.peerRole, diskState(theirs.diskState()));
+        theirs.history()), flags, connection.peerReportedRole, diskState(theirs.diskState()));
   }
 
   private static void unionInto(Bitmap bitmap, int fromSlot, int toSlot) {
@@ -1826,9 +1834,9 @@ public final class ReplicaCore {
         }
         break;
       case DISCARD_SECONDARY:
-        if (role == Role.Primary && connection.peerRole != Role.Primary) {
+        if (connection.reportedRole == Role.Primary && connection.peerReportedRole != Role.Primary) {
           direction = PeerVolume.Direction.SOURCE;
-        } else if (role != Role.Primary && connection.peerRole == Role.Primary) {
+        } else if (connection.reportedRole != Role.Primary && connection.peerReportedRole == Role.Primary) {
           direction = PeerVolume.Direction.TARGET;
         } else {
           return "neither or both sides are Primary and the policy is " + policy;
@@ -1837,8 +1845,8 @@ public final class ReplicaCore {
       default:
         return "the policy is " + policy;
     }
-    boolean targetIsPrimary = direction == PeerVolume.Direction.TARGET ? role == Role.Primary
-        : connection.peerRole == Role.Primary;
+    boolean targetIsPrimary = direction == PeerVolume.Direction.TARGET ? connection.reportedRole == Role.Primary
+        : connection.peerReportedRole == Role.Primary;
     if (targetIsPrimary) {
       return "the policy " + policy + " would discard the changes of the Primary";
     }
@@ -1851,12 +1859,12 @@ public final class ReplicaCore {
   private PeerVolume.Direction directionWithoutDecision(VolumeCore volume, Connection connection,
       PeerVolume peerVolume) {
     boolean mineUpToDate = peerVolume.reportedDisk == DiskState.UpToDate;
-    boolean theirsUpToDate = peerVolume.peerDisk == DiskState.UpToDate;
+    boolean theirsUpToDate = peerVolume.peerReportedDisk == DiskState.UpToDate;
     if (mineUpToDate != theirsUpToDate) {
       return mineUpToDate ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
     }
-    if (role == Role.Primary || connection.peerRole == Role.Primary) {
-      return role == Role.Primary ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
+    if (connection.reportedRole == Role.Primary || connection.peerReportedRole == Role.Primary) {
+      return connection.reportedRole == Role.Primary ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
     }
     // with the generation unchanged only a crash marks blocks (its replayed activity log): the side
     // that marked nothing kept everything it acknowledged
