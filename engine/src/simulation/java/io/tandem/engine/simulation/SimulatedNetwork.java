@@ -10,7 +10,7 @@ import io.tandem.engine.wire.WireProtocol;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -135,8 +135,8 @@ final class SimulatedNetwork {
   private final List<Link> links = new ArrayList<>();
   /** Every connection ever made, by the id either side knows it by. */
   private final Map<Long, Connection> connections = new HashMap<>();
-  /** Links a partition separates. */
-  private final Set<Link> blocked = new HashSet<>();
+  /** Links a partition separates, in the order of {@link #links} (ending them draws from the Random). */
+  private final Set<Link> blocked = new LinkedHashSet<>();
   /** Holder → held peer → why. */
   private final Map<Integer, Map<Integer, String>> holds = new TreeMap<>();
   private long nextConnectionId;
@@ -415,8 +415,8 @@ final class SimulatedNetwork {
       described += " " + blocked;
     }
     trace.record(clock.now(), "net", "fault", "partition: " + described);
-    for (Link link : blocked) {
-      if (link.connection != null) {
+    for (Link link : links) {
+      if (blocked.contains(link) && link.connection != null) {
         end(link.connection, "partition");
       }
     }
