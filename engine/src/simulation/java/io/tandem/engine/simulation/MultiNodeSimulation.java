@@ -44,8 +44,8 @@ import java.util.TreeMap;
  * naming it ({@link SectorModel}); {@link ReplicatedSectorModel} knows what each sector may hold.
  *
  * <p>Checked after every event: the core's invariants on that node; at most one Primary in the
- * cluster (strictly, or — DRBD keeping a Primary that lost quorum Primary — at most one with
- * quorum); every read returns what the model allows. Then the heal phase: faults stop, partitions
+ * cluster (strictly, or at most one with quorum: see {@link #checkSinglePrimary()}); every read
+ * returns what the model allows. Then the heal phase: faults stop, partitions
  * heal, nodes that are down restart, nodes with a failed disk restart, operator holds are
  * released, clients detach; the run goes on until every node is up, Secondary, idle, connected to
  * every peer with every volume Established and UpToDate (or fails, naming the seed, after two
@@ -121,6 +121,7 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
   /** Operator disconnects not released yet: node → peers. */
   private final Map<Integer, Set<Integer>> operatorHolds = new TreeMap<>();
   private final ReplicationProtocol protocol;
+  private final QuorumPolicy quorum = QuorumPolicy.MAJORITY;
   private final int capacity;
   private final int steps;
   private final int maxStepMicros;
@@ -220,8 +221,7 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
         own.add(new SimulatedNode.Volume(volume.number(), volume.sizeBytes(),
             random.nextBoolean() ? Provisioning.THIN : Provisioning.THICK, volume.dayZeroUuid()));
       }
-      ReplicaSettings settings = new ReplicaSettings("sim", "n" + id, id, peers, capacity, QuorumPolicy.MAJORITY,
-          protocol);
+      ReplicaSettings settings = new ReplicaSettings("sim", "n" + id, id, peers, capacity, quorum, protocol);
       nodes.add(new SimulatedNode(settings, id >= nodeCount - diskless, own, clock, random, trace, this));
     }
     this.network = new SimulatedNetwork(nodes, clock, random, trace);
@@ -490,11 +490,18 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
     }
   }
 
+  /**
+   * At most one Primary at any instant; unless strict, only Primaries that have quorum both by
+   * their own account and in truth (live connections, announced to both sides, to enough diskful
+   * peers) count. A Primary cut off from the others keeps its role (DRBD keeps it Primary without
+   * quorum) and may even believe it has quorum until it learns of the cut, while the others
+   * promote one of them; neither is a fault, and neither can complete a write that counts.
+   */
   private void checkSinglePrimary() {
     List<SimulatedNode> primaries = new ArrayList<>();
     for (SimulatedNode node : nodes) {
-      if (node.up() && node.core().role() == Role.Primary
-          && (options.strictSinglePrimary() || node.core().quorum().hasQuorum())) {
+      if (node.up() && node.core().role() == Role.Primary && (options.strictSinglePrimary()
+          || (node.core().quorum().hasQuorum() && hasQuorumInTruth(node)))) {
         primaries.add(node);
       }
     }
@@ -502,6 +509,21 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
       throw new AssertionError("two nodes are Primary" + (options.strictSinglePrimary() ? "" : " with quorum")
           + " at once: " + primaries);
     }
+  }
+
+  private boolean hasQuorumInTruth(SimulatedNode node) {
+    int voters = 0;
+    int visible = 0;
+    Set<Integer> connected = network.connectedPeers(node.id);
+    for (SimulatedNode other : nodes) {
+      if (!other.diskless()) {
+        voters++;
+        if (other == node || connected.contains(other.id)) {
+          visible++;
+        }
+      }
+    }
+    return quorum.evaluate(voters, visible).hasQuorum();
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The network between the nodes of a simulated cluster: at most one connection per pair of nodes,
@@ -468,6 +469,19 @@ final class SimulatedNetwork {
       }
     }
     return true;
+  }
+
+  /** The peers {@code node} has a live connection with, announced to both sides. */
+  Set<Integer> connectedPeers(int node) {
+    Set<Integer> peers = new TreeSet<>();
+    for (Link link : links) {
+      Connection connection = link.connection;
+      if ((link.a == node || link.b == node) && connection != null && connection.ends[0].announced
+          && connection.ends[1].announced) {
+        peers.add(link.a == node ? link.b : link.a);
+      }
+    }
+    return peers;
   }
 
   /** The pairs without an announced connection, for a message. */
