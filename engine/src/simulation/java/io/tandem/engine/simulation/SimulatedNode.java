@@ -284,7 +284,9 @@ final class SimulatedNode implements SimulatedNetwork.Node {
         throw new AssertionError(name + ": reading volume " + volume + " back failed: " + read.detail());
       }
       ByteBuffer data = read.data();
-      if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0 && data.remaining() == data.array().length) {
+      boolean whole = data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+          && data.remaining() == data.array().length;
+      if (whole) {
         return data.array();
       }
       byte[] bytes = new byte[data.remaining()];

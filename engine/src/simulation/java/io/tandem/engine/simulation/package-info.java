@@ -20,10 +20,11 @@
  * connection per pair of nodes, as the peer links do. A pair connects when both nodes are up, no
  * partition separates them and neither holds the other ({@code HoldPeer}), after a backoff since
  * its last connection ended and a handshake of random length; each side gets its
- * {@code PeerConnected} after its own delay, under an id of its own that is never reused. {@code SendToPeer} goes through the
- * wire codec and arrives as {@code PeerReceived} after a random delay, in order per direction,
- * only while the connection lives; each side learns of its end by {@code PeerDisconnected} after
- * its own detection delay (up to a second), before the pair's next {@code PeerConnected}.
+ * {@code PeerConnected} after its own delay, under an id of its own that is never reused.
+ * {@code SendToPeer} goes through the wire codec and arrives as {@code PeerReceived} after a random
+ * delay, in order per direction, only while the connection lives; each side learns of its end by
+ * {@code PeerDisconnected} after its own detection delay (up to a second), before the pair's next
+ * {@code PeerConnected}.
  *
  * <p>The faults of the cluster, each drawn from the seed: partitions of any shape (two or three
  * groups, one node isolated, any set of links — not necessarily transitive) that heal after a
