@@ -27,7 +27,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.SortedSet;
@@ -58,7 +57,7 @@ final class SingleNodeSimulation {
   private final SectorModel model = new SectorModel();
   /** Blocks ever written (for the peer bitmap check). */
   private final java.util.BitSet writtenBlocks = new java.util.BitSet();
-  private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
+  private final SimulationClock clock = new SimulationClock();
   private final Map<Long, ClientOp> clientOps = new HashMap<>();
   /** Performed data writes whose extents the log must name until a data sync covers them. */
   private final List<long[]> unsyncedWrites = new ArrayList<>();
@@ -66,8 +65,6 @@ final class SingleNodeSimulation {
 
   private VolumeStorage storage;
   private ReplicaCore core;
-  private long now;
-  private long sequence;
   private long nextRequestId = 1;
   private long nextWriteId = 1;
   private boolean writerAttached;
@@ -80,13 +77,6 @@ final class SingleNodeSimulation {
   private Role lastRole = Role.Secondary;
   /** The generation the node had when it last became Primary; its first write must leave it. */
   private long generationAtPromotion;
-
-  private record Scheduled(long at, long order, Runnable action) implements Comparable<Scheduled> {
-    @Override
-    public int compareTo(Scheduled other) {
-      return at != other.at ? Long.compare(at, other.at) : Long.compare(order, other.order);
-    }
-  }
 
   private record ClientOp(RequestKind kind, long offset, int length, long issuedAt, List<SectorModel.Version> versions,
       boolean fua) {}
@@ -154,7 +144,7 @@ final class SingleNodeSimulation {
     inFlight = 0;
     lastRole = Role.Secondary;
     perform(core.start());
-    drainUntil(() -> core.status().volumes().get(0).diskState() != DiskState.Attaching);
+    clock.runUntil(() -> core.status().volumes().get(0).diskState() != DiskState.Attaching, 100_000);
     DiskState state = core.status().volumes().get(0).diskState();
     if (state != DiskState.UpToDate && state != DiskState.Failed) {
       throw new AssertionError("after attach the disk is " + state);
@@ -170,7 +160,7 @@ final class SingleNodeSimulation {
         mustBeLogged.add(extent);
       }
     }
-    queue.clear();
+    clock.clear();
     clientOps.clear();
     unsyncedWrites.clear();
     fileSystem.crash(random);
@@ -264,15 +254,16 @@ final class SingleNodeSimulation {
     if (kind == RequestKind.WRITE) {
       long writeId = nextWriteId++;
       payload = SectorModel.content(writeId, offset, length);
-      versions = model.issue(writeId, offset, length, now);
+      versions = model.issue(writeId, offset, length, clock.now());
     } else if (kind.modifies()) {
-      versions = model.issue(0, offset, length, now);
+      versions = model.issue(0, offset, length, clock.now());
     }
     if (kind == RequestKind.FLUSH) {
       offset = 0;
       length = 0;
     }
-    clientOps.put(requestId, new ClientOp(kind, offset, length, now, versions, flags.contains(RequestFlag.FUA)));
+    clientOps.put(requestId, new ClientOp(kind, offset, length, clock.now(), versions,
+        flags.contains(RequestFlag.FUA)));
     inFlight++;
     handle(new Event.ClientRequest(requestId, 0, kind, offset, length, flags, payload));
   }
@@ -298,7 +289,7 @@ final class SingleNodeSimulation {
     }
     for (SectorModel.Version version : op.versions()) {
       if (ok) {
-        model.completed(version, now, op.fua());
+        model.completed(version, clock.now(), op.fua());
       } else {
         version.failed = true;
       }
@@ -318,7 +309,7 @@ final class SingleNodeSimulation {
       ByteBuffer data = completed.data();
       for (int at = 0; at < op.length(); at += SectorModel.SECTOR) {
         long sector = (op.offset() + at) / SectorModel.SECTOR;
-        model.checkRead(sector, SectorModel.decode(data, at, sector), op.issuedAt(), now, seed);
+        model.checkRead(sector, SectorModel.decode(data, at, sector), op.issuedAt(), clock.now(), seed);
       }
     }
   }
@@ -341,7 +332,7 @@ final class SingleNodeSimulation {
         onCompleted(completed);
       } else {
         long latency = 5 + random.nextInt(random.nextInt(10) == 0 ? 2000 : 100);
-        schedule(now + latency, () -> completeIo(effect));
+        clock.after(latency, () -> completeIo(effect));
       }
     }
   }
@@ -375,31 +366,9 @@ final class SingleNodeSimulation {
     return effect instanceof Effect.DataIo io ? io.ioId() : ((Effect.MetadataIo) effect).ioId();
   }
 
-  private void schedule(long at, Runnable action) {
-    queue.add(new Scheduled(at, sequence++, action));
-  }
-
-  /** Moves the clock to the next scheduled event (or a little, if none) and runs everything due. */
+  /** Moves the clock by a random step, running everything due on the way. */
   private void advanceClock() {
-    long target = now + 1 + random.nextInt(50);
-    while (!queue.isEmpty() && queue.peek().at() <= target) {
-      Scheduled next = queue.poll();
-      now = next.at();
-      next.action().run();
-    }
-    now = target;
-  }
-
-  private void drainUntil(java.util.function.BooleanSupplier done) {
-    int guard = 0;
-    while (!done.getAsBoolean()) {
-      if (queue.isEmpty() || guard++ > 100_000) {
-        throw new AssertionError("stuck: nothing left to do and the condition does not hold");
-      }
-      Scheduled next = queue.poll();
-      now = next.at();
-      next.action().run();
-    }
+    clock.advanceTo(clock.now() + 1 + random.nextInt(50));
   }
 
   /** For the record in a failure message. */

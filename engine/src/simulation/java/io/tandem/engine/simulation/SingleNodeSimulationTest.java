@@ -2,34 +2,35 @@ package io.tandem.engine.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The seed runner. By default it runs {@code simulation.seeds} seeds (2,000) spread by SplitMix64
  * from {@code simulation.base} (0, so every build explores the same runs; pass another base to
- * explore new ones). {@code -Dseed=N} replays exactly the one seed a failure printed.
+ * explore new ones). {@code -Dseed=N} replays exactly the one seed a failure printed
+ * ({@link SimulationSeeds}).
  */
 class SingleNodeSimulationTest {
 
+  /** What one run exercised; the simulation itself is not kept (its files are large). */
+  private record Exercised(long crashes, long writes) {}
+
   @Test
   void everySeedKeepsEveryFlushedWriteAndLogsEveryUnsyncedOne() {
-    String single = System.getProperty("seed");
-    if (single != null) {
-      new SingleNodeSimulation(Long.parseLong(single)).run();
+    long[] seeds = SimulationSeeds.seeds(2000);
+    List<Exercised> runs = SimulationSeeds.runAll(seeds, seed -> {
+      SingleNodeSimulation simulation = new SingleNodeSimulation(seed);
+      simulation.run();
+      return new Exercised(simulation.crashes(), simulation.completedWrites());
+    });
+    if (SimulationSeeds.replaying()) {
       return;
     }
-    int seeds = Integer.getInteger("simulation.seeds", 2000);
-    long base = Long.getLong("simulation.base", 0L);
-    long crashes = 0;
-    long writes = 0;
-    for (int i = 0; i < seeds; i++) {
-      SingleNodeSimulation simulation = new SingleNodeSimulation(SplitMix64.mix(base + i));
-      simulation.run();
-      crashes += simulation.crashes();
-      writes += simulation.completedWrites();
-    }
+    long crashes = runs.stream().mapToLong(Exercised::crashes).sum();
+    long writes = runs.stream().mapToLong(Exercised::writes).sum();
     // the workload must really exercise crashes and writes, or the checks above prove nothing
-    assertThat(crashes).isGreaterThanOrEqualTo(seeds);
-    assertThat(writes).isGreaterThan(seeds * 20L);
+    assertThat(crashes).isGreaterThanOrEqualTo(seeds.length);
+    assertThat(writes).isGreaterThan(seeds.length * 20L);
   }
 }
