@@ -54,6 +54,8 @@ final class Connection {
   boolean everConnected;
   /** The peer's state as last told on this connection; null until its first ReplicaState. */
   ReplicaState peerState;
+  /** The peer's first state on this connection: the connect decision's input. */
+  ReplicaState peerInitialState;
   Role peerRole = Role.Secondary;
   /** Both roles as told at connect: the connect decision uses these on both sides. */
   Role reportedRole = Role.Secondary;
@@ -75,6 +77,8 @@ final class Connection {
   long lastWriteReceived;
   /** Resync reads of other peers fenced on a write of this peer not received yet. */
   final List<FencedRead> fencedReads = new ArrayList<>();
+  /** Connected while a local disk was still attaching: the state goes out (and the decision is made) after. */
+  boolean stateDeferred;
   /** A source refused this node's resync request: wait for news from it before asking again. */
   boolean resyncRefused;
 
@@ -92,7 +96,7 @@ final class Connection {
 
   /** Connected and its state known: replication may run. */
   boolean ready() {
-    return id != 0 && peerState != null;
+    return id != 0 && peerState != null && !stateDeferred;
   }
 
   ConnectionState state() {
@@ -106,11 +110,12 @@ final class Connection {
     return volumes.computeIfAbsent(number, n -> new PeerVolume());
   }
 
+  /** The peer's volume as it told at connect. */
   ReplicaState.VolumeState peerVolumeState(int number) {
-    if (peerState == null) {
+    if (peerInitialState == null) {
       return null;
     }
-    for (ReplicaState.VolumeState state : peerState.volumes()) {
+    for (ReplicaState.VolumeState state : peerInitialState.volumes()) {
       if (state.number() == number) {
         return state;
       }

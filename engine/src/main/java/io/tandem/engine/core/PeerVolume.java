@@ -41,6 +41,8 @@ final class PeerVolume {
   DiskState peerDisk = DiskState.DUnknown;
   /** This node's disk state as told to the peer on this connection (both sides decide on what was told). */
   DiskState reportedDisk = DiskState.DUnknown;
+  /** This node's volume state exactly as told to the peer at connect (the decision's input). */
+  io.tandem.engine.wire.ReplicaState.VolumeState reportedState;
   /** The peer's disk state as it told at connect (its first ReplicaState on this connection). */
   DiskState peerReportedDisk = DiskState.DUnknown;
 
@@ -57,6 +59,11 @@ final class PeerVolume {
   boolean ready;
   /** The end of the resync is being made durable. */
   boolean finishing;
+
+  // SyncSource side: ranges whose data (or digests) went to the peer and whose IN_SYNC is awaited,
+  // and blocks marked for the peer since (by writes it missed): those keep their bits
+  final List<long[]> served = new ArrayList<>();
+  final List<long[]> tainted = new ArrayList<>();
 
   /** Resync bytes this node received from the peer, and sent to it, since the core started. */
   long resyncReceivedBytes;
@@ -104,6 +111,8 @@ final class PeerVolume {
     ready = false;
     verifying = false;
     verifyOutstanding.clear();
+    served.clear();
+    tainted.clear();
     finishing = false;
     totalBlocks = 0;
     budgetBytes = 0;

@@ -109,6 +109,8 @@ public final class ReplicaCore {
   /** The last tick's time, or -1 before the first; application bytes written since. */
   private long lastTickNanos = -1;
   private long applicationBytesSinceTick;
+  /** A demotion waiting for client writes to finish. */
+  private RoleChange demotionWaiting;
   /** An operator asked this node to lose a split brain (discard-my-data); cleared once it synced. */
   private boolean discardMyData;
   private final List<Long> writersAfterRoleChange = new ArrayList<>();
@@ -207,6 +209,9 @@ public final class ReplicaCore {
             volume.activityLog = new ActivityLog(settings.activityLogCapacity(), attached.activityLogBlocks(),
                 resetSequence);
             volume.diskState = target;
+            if (!stateUnsettled()) {
+              attached();
+            }
             broadcastState();
           });
     }
@@ -382,6 +387,14 @@ public final class ReplicaCore {
           + settings.nodeName() + "; only the Primary writes");
       return;
     }
+    QuorumVerdict quorum = quorum();
+    if (!quorum.hasQuorum()) {
+      // on-no-quorum io-error: a Primary cut off from the majority takes no writes the others
+      // could never see (the rest of engine III: suspend-io, tiebreakers, last man standing)
+      complete(request.requestId(), IoStatus.IO_ERROR, "resource " + settings.resource() + " on "
+          + settings.nodeName() + " has no quorum (" + quorum.reason() + "); the write is refused");
+      return;
+    }
     if (!volume.diskful() || volume.diskState == DiskState.Failed) {
       writeThroughPeers(volume, request);
       return;
@@ -415,8 +428,13 @@ public final class ReplicaCore {
         replicatedTo |= 1 << connection.peer.nodeId();
       }
     }
-    if (targets.isEmpty()) {
-      complete(request.requestId(), IoStatus.IO_ERROR, noDataReason(volume) + "; no peer with data is connected");
+    boolean upToDateTarget = false;
+    for (Connection connection : targets) {
+      upToDateTarget |= connection.volume(volume.number).peerDisk == DiskState.UpToDate;
+    }
+    if (!upToDateTarget) {
+      // a write that only reaches copies being resynced would live nowhere authoritative
+      complete(request.requestId(), IoStatus.IO_ERROR, noDataReason(volume) + "; no UpToDate peer is connected");
       return;
     }
     if (volume.newGenerationOnFirstWrite || !volume.diskful()) {
@@ -494,7 +512,8 @@ public final class ReplicaCore {
       for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
         int nodeId = slot.getKey();
         if ((write.replicatedTo & (1 << nodeId)) == 0) {
-          volume.markOutOfSync(write, slot.getValue());
+          volume.markOutOfSync(write, slot.getValue(), peerVolumeOf(nodeId, volume));
+          tellOutOfSync(volume, connections.get(nodeId), write);
         }
       }
     }
@@ -513,7 +532,7 @@ public final class ReplicaCore {
         targets.add(connection);
         replicatedTo |= 1 << slot.getKey();
       } else {
-        volume.markOutOfSync(write, slot.getValue());
+        volume.markOutOfSync(write, slot.getValue(), peerVolumeOf(slot.getKey(), volume));
       }
     }
     sendWrite(volume, write, targets, replicatedTo);
@@ -530,6 +549,9 @@ public final class ReplicaCore {
     long sequence = ++lastWriteSequence;
     for (Connection connection : targets) {
       int nodeId = connection.peer.nodeId();
+      if (connection.volume(volume.number).peerDisk == DiskState.UpToDate) {
+        write.upToDateTargets.add(nodeId);
+      }
       connection.unacked.put(sequence, write);
       connection.inFlightBytes += write.length;
       write.awaitingWritten.add(nodeId);
@@ -579,7 +601,12 @@ public final class ReplicaCore {
         VolumeCore.LogCleanup.KEEP, () -> {
           volume.generationChangeInFlight = false;
           for (Connection connection : adopting) {
-            send(connection, new NewCurrentUuid(volume.number, next));
+            if (replicatesTo(connection, volume)) {
+              send(connection, new NewCurrentUuid(volume.number, next));
+            }
+          }
+          if (!stateUnsettled()) {
+            attached();
           }
           advance(volume);
         });
@@ -806,7 +833,9 @@ public final class ReplicaCore {
                 completed.data());
           }
           if (reply.kind() != ResyncReply.FAILED) {
-            connection.volume(volume.number).resyncSentBytes += write.length;
+            PeerVolume peerVolume = connection.volume(volume.number);
+            peerVolume.resyncSentBytes += write.length;
+            peerVolume.served.add(new long[] {write.offset, write.length});
           }
           send(connection, reply);
         }
@@ -849,7 +878,11 @@ public final class ReplicaCore {
       }
       boolean detachedOnIt = write.localStatus == IoStatus.IO_ERROR && volume.diskState == DiskState.Failed
           && (write.peersWritten > 0 || !write.awaitingWritten.isEmpty());
-      if (detachedOnIt) {
+      if (write.quorumLost) {
+        write.answered = true;
+        complete(write.request.requestId(), IoStatus.IO_ERROR, "resource " + settings.resource() + " on "
+            + settings.nodeName() + " lost quorum (" + quorum().reason() + ") before the write was confirmed");
+      } else if (detachedOnIt) {
         // the local disk failed on this write: it counts as done if a peer wrote it
         if (write.awaitingWritten.isEmpty()) {
           write.answered = true;
@@ -866,6 +899,7 @@ public final class ReplicaCore {
     }
     if (write.localDone && write.awaitingWritten.isEmpty()) {
       volume.finished(write);
+      resumeDemotion();
     }
   }
 
@@ -908,7 +942,11 @@ public final class ReplicaCore {
     while (!volume.superblockChanges.isEmpty()) {
       volume.superblockChanges.pollFirst().onDurable().run();
     }
+    if (!stateUnsettled()) {
+      attached();
+    }
     broadcastState();
+    resumeDemotion();
   }
 
   /** Answers an operation that never reached the disk because the disk failed. */
@@ -1201,6 +1239,11 @@ public final class ReplicaCore {
   /** Makes the role durable on every usable disk, then finishes. */
   private void applyRoleChange(RoleChange change) {
     Role target = change.target;
+    if (target == Role.Secondary && clientWritesInFlight()) {
+      // a demotion waits until every write is done here and on the peers (or known missed)
+      demotionWaiting = change;
+      return;
+    }
     List<VolumeCore> diskful = new ArrayList<>();
     for (VolumeCore volume : volumes.values()) {
       if (volume.diskful() && volume.diskState != DiskState.Failed) {
@@ -1225,6 +1268,31 @@ public final class ReplicaCore {
               finishRoleChange(change, null);
             }
           });
+    }
+  }
+
+  private boolean clientWritesInFlight() {
+    for (VolumeCore volume : volumes.values()) {
+      for (VolumeCore.PendingWrite write : volume.active) {
+        if (write.origin == VolumeCore.Origin.CLIENT) {
+          return true;
+        }
+      }
+      for (VolumeCore.PendingWrite write : volume.pending) {
+        if (write.origin == VolumeCore.Origin.CLIENT) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Goes on with a demotion once the last client write is done. */
+  private void resumeDemotion() {
+    if (demotionWaiting != null && !clientWritesInFlight()) {
+      RoleChange change = demotionWaiting;
+      demotionWaiting = null;
+      applyRoleChange(change);
     }
   }
 
@@ -1290,12 +1358,58 @@ public final class ReplicaCore {
     connection.id = connected.connectionId();
     connection.problem = null;
     connection.nextSequence = 1;
+    if (stateUnsettled()) {
+      // what the disks hold is known once they are attached and their generation is durable
+      connection.stateDeferred = true;
+      return;
+    }
+    sendInitialState(connection);
+  }
+
+  private boolean stateUnsettled() {
+    if (attaching()) {
+      return true;
+    }
+    for (VolumeCore volume : volumes.values()) {
+      if (volume.generationChangeInFlight) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean attaching() {
+    for (VolumeCore volume : volumes.values()) {
+      if (volume.diskState == DiskState.Attaching) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void sendInitialState(Connection connection) {
+    connection.stateDeferred = false;
     // both sides decide on what they told each other at connect
     connection.reportedRole = role;
     for (VolumeCore volume : volumes.values()) {
       connection.volume(volume.number).reportedDisk = volume.diskState;
     }
-    sendState(connection);
+    ReplicaState sent = sendState(connection);
+    for (ReplicaState.VolumeState state : sent.volumes()) {
+      connection.volume(state.number()).reportedState = state;
+    }
+    if (connection.peerState != null) {
+      decideOnConnect(connection);
+    }
+  }
+
+  /** Every disk is attached (or failed): connections made meanwhile exchange their states now. */
+  private void attached() {
+    for (Connection connection : connections.values()) {
+      if (connection.connected() && connection.stateDeferred) {
+        sendInitialState(connection);
+      }
+    }
   }
 
   private void onPeerDisconnected(Event.PeerDisconnected disconnected) {
@@ -1339,6 +1453,14 @@ public final class ReplicaCore {
     complete(discard.requestId(), IoStatus.OK, null);
   }
 
+  /** Drops the connection and connects again: both sides decide afresh. */
+  private void renegotiate(Connection connection, String reason) {
+    lost(connection, reason);
+    connection.problem = null;
+    outbox.add(new Effect.HoldPeer(connection.peer.nodeId(), true, reason));
+    outbox.add(new Effect.HoldPeer(connection.peer.nodeId(), false, reason));
+  }
+
   /** Drops the connection and keeps the peer StandAlone until an operator connects it again. */
   private void hold(Connection connection, String reason) {
     connection.held = true;
@@ -1361,11 +1483,13 @@ public final class ReplicaCore {
       wasReplicating |= replicatesTo(connection, volume);
     }
     connection.id = 0;
+    connection.stateDeferred = false;
     connection.everConnected = true;
     if (connection.problem == null) {
       connection.problem = reason;
     }
     connection.peerState = null;
+    connection.peerInitialState = null;
     connection.peerRole = Role.Secondary;
     connection.grantedTransaction = 0;
     Set<VolumeCore> touched = new LinkedHashSet<>();
@@ -1380,6 +1504,12 @@ public final class ReplicaCore {
     List<VolumeCore.PendingWrite> owed = new ArrayList<>(connection.unacked.values());
     connection.unacked.clear();
     connection.inFlightBytes = 0;
+    if (!owed.isEmpty() && !quorum().hasQuorum()) {
+      // the writes this peer owed an answer for may exist on a minority only: not acknowledged
+      for (VolumeCore.PendingWrite write : owed) {
+        write.quorumLost = true;
+      }
+    }
     for (VolumeCore.PendingWrite write : owed) {
       VolumeCore volume = volumes.get(write.request.volume());
       if (volume.active.contains(write)) {
@@ -1425,6 +1555,14 @@ public final class ReplicaCore {
         volume.newGenerationOnFirstWrite = true;
       }
     }
+    // writes already on the local disk that the peer missed: the generation moves on now, or the
+    // peer could come back believing it holds this generation
+    for (VolumeCore.PendingWrite write : owed) {
+      VolumeCore volume = volumes.get(write.request.volume());
+      if (!write.throughPeers && volume.servesLocally() && !volume.generationChangeInFlight) {
+        startNewGeneration(volume);
+      }
+    }
     for (VolumeCore volume : volumes.values()) {
       resumePausedTarget(volume);
     }
@@ -1434,7 +1572,7 @@ public final class ReplicaCore {
     }
   }
 
-  private void sendState(Connection connection) {
+  private ReplicaState sendState(Connection connection) {
     List<ReplicaState.VolumeState> states = new ArrayList<>();
     for (VolumeCore volume : volumes.values()) {
       Superblock superblock = volume.superblock;
@@ -1470,14 +1608,16 @@ public final class ReplicaCore {
       states.add(new ReplicaState.VolumeState(volume.number, volume.diskState.ordinal(), flags, volume.sizeBytes,
           current, bitmapUuids, history));
     }
-    send(connection, new ReplicaState(role == Role.Primary ? ReplicaState.ROLE_PRIMARY : ReplicaState.ROLE_SECONDARY,
-        states, lastWriteSequence));
+    ReplicaState state = new ReplicaState(role == Role.Primary ? ReplicaState.ROLE_PRIMARY
+        : ReplicaState.ROLE_SECONDARY, states, lastWriteSequence);
+    send(connection, state);
+    return state;
   }
 
   /** Tells every connected peer this node's role and disk states (after a change). */
   private void broadcastState() {
     for (Connection connection : connections.values()) {
-      if (connection.connected()) {
+      if (connection.connected() && !connection.stateDeferred) {
         sendState(connection);
       }
     }
@@ -1536,6 +1676,9 @@ public final class ReplicaCore {
     boolean first = connection.peerState == null;
     Role previousRole = connection.peerRole;
     connection.peerState = state;
+    if (first) {
+      connection.peerInitialState = state;
+    }
     connection.peerRole = state.role() == ReplicaState.ROLE_PRIMARY ? Role.Primary : Role.Secondary;
     for (ReplicaState.VolumeState volumeState : state.volumes()) {
       PeerVolume peerVolume = connection.volume(volumeState.number());
@@ -1550,9 +1693,9 @@ public final class ReplicaCore {
       connection.peerReportedRole = connection.peerRole;
       connection.writesBefore = state.writeSequence();
       connection.lastWriteReceived = state.writeSequence();
-      decide(connection);
-      // peers waiting on this node for a fenced resync may ask again
-      broadcastState();
+      if (!connection.stateDeferred) {
+        decideOnConnect(connection);
+      }
       return;
     }
     for (VolumeCore volume : volumes.values()) {
@@ -1570,8 +1713,16 @@ public final class ReplicaCore {
         }
         resumePausedTarget(volume);
       }
+      // a waiting source may have become UpToDate
+      resumePausedTarget(volume);
     }
     advanceAll();
+  }
+
+  private void decideOnConnect(Connection connection) {
+    decide(connection);
+    // peers waiting on this node for a fenced resync may ask again
+    broadcastState();
   }
 
   private static boolean holdsUpToDateData(DiskState disk) {
@@ -1676,26 +1827,12 @@ public final class ReplicaCore {
         && holdsData(peerVolume.reportedDisk) && holdsData(peerVolume.peerReportedDisk);
   }
 
+  /** This node as it told the peer at connect (so both sides decide on the same facts). */
   private ConnectingSide mySide(VolumeCore volume, Connection connection, PeerVolume peerVolume) {
-    Superblock superblock = volume.superblock;
-    Map<Integer, Long> bitmapUuids = new TreeMap<>();
-    for (PeerSlot slot : superblock.peerSlots()) {
-      if (slot.peerNodeId() != PeerSlot.UNASSIGNED && slot.bitmapUuid() != 0) {
-        bitmapUuids.put(slot.peerNodeId(), slot.bitmapUuid());
-      }
-    }
-    Set<ConnectingSide.Flag> flags = EnumSet.noneOf(ConnectingSide.Flag.class);
-    if (superblock.flags().contains(SuperblockFlag.CRASHED_PRIMARY)) {
-      flags.add(ConnectingSide.Flag.CRASHED_PRIMARY);
-    }
-    if (superblock.flags().contains(SuperblockFlag.PRIMARY_LOST_QUORUM)) {
-      flags.add(ConnectingSide.Flag.LOST_QUORUM_AS_PRIMARY);
-    }
-    if (connection.everConnected) {
-      flags.add(ConnectingSide.Flag.RECONNECT);
-    }
-    return new ConnectingSide(settings.nodeId(), new Generations(superblock.currentUuid(), bitmapUuids,
-        superblock.historyUuids()), flags, connection.reportedRole, peerVolume.reportedDisk);
+    ReplicaState.VolumeState told = peerVolume.reportedState;
+    ConnectingSide side = peerSide(connection, told);
+    return new ConnectingSide(settings.nodeId(), side.generations(), side.flags(), connection.reportedRole,
+        peerVolume.reportedDisk);
   }
 
   private static ConnectingSide peerSide(Connection connection, ReplicaState.VolumeState theirs) {
@@ -1726,8 +1863,13 @@ public final class ReplicaCore {
   }
 
   private void sendBitmap(Connection connection, VolumeCore volume, int slot) {
+    for (BitmapRuns message : BitmapRuns.split(volume.number, runsOf(volume.bitmap, slot), BitmapRuns.MAX_RUNS)) {
+      send(connection, message);
+    }
+  }
+
+  private static List<BitmapRuns.BlockRun> runsOf(Bitmap bitmap, int slot) {
     List<BitmapRuns.BlockRun> runs = new ArrayList<>();
-    Bitmap bitmap = volume.bitmap;
     long block = bitmap.nextSetBit(slot, 0);
     while (block >= 0) {
       long last = block;
@@ -1737,9 +1879,7 @@ public final class ReplicaCore {
       runs.add(new BitmapRuns.BlockRun(block, last - block + 1));
       block = last + 1 < bitmap.blocks() ? bitmap.nextSetBit(slot, last + 1) : -1;
     }
-    for (BitmapRuns message : BitmapRuns.split(volume.number, runs, BitmapRuns.MAX_RUNS)) {
-      send(connection, message);
-    }
+    return runs;
   }
 
   private void onBitmapRuns(Connection connection, BitmapRuns runs) {
@@ -1751,6 +1891,10 @@ public final class ReplicaCore {
     PeerVolume peerVolume = connection.volume(volume.number);
     int slot = volume.slotOfPeer.get(connection.peer.nodeId());
     long blocks = volume.bitmap.blocks();
+    if (peerVolume.bitmapReceived) {
+      onOutOfSync(volume, connection, peerVolume, slot, runs);
+      return;
+    }
     for (BitmapRuns.BlockRun run : runs.runs()) {
       peerVolume.theirChanges += run.count();
       if (run.first() >= blocks) {
@@ -1765,6 +1909,28 @@ public final class ReplicaCore {
   }
 
   // ---------------------------------------------------------------- peers: resync
+
+  /** The peer marked blocks this node missed after the exchange: they are pulled from it. */
+  private void onOutOfSync(VolumeCore volume, Connection connection, PeerVolume peerVolume, int slot,
+      BitmapRuns runs) {
+    if (role == Role.Primary || !volume.servesLocally()) {
+      return;
+    }
+    long blocks = volume.bitmap.blocks();
+    for (BitmapRuns.BlockRun run : runs.runs()) {
+      if (run.first() < blocks) {
+        volume.bitmap.set(slot, run.first(), Math.min(blocks, run.first() + run.count()) - 1);
+      }
+    }
+    if (peerVolume.replication == ReplicationState.Established) {
+      peerVolume.direction = PeerVolume.Direction.TARGET;
+      peerVolume.replication = ReplicationState.PausedSyncT;
+      peerVolume.totalBlocks = volume.bitmap.count(slot);
+      resumePausedTarget(volume);
+    } else if (peerVolume.replication == ReplicationState.SyncTarget) {
+      pumpResync(volume, connection);
+    }
+  }
 
   /**
    * Both bitmaps are in: the union says what differs. A decided direction starts the resync; with
@@ -2072,6 +2238,9 @@ public final class ReplicaCore {
           differing.set(block);
         }
       }
+      if (differing.cardinality() < blocks) {
+        connection.volume(volume.number).served.add(new long[] {request.offset(), request.length()});
+      }
       send(connection, ChecksumReply.ok(request.id(), request.volume(), request.offset(), request.length(),
           differing));
       return;
@@ -2334,24 +2503,28 @@ public final class ReplicaCore {
       }
       volume.diskState = DiskState.UpToDate;
       discardMyData = false;
+      List<Connection> renegotiate = new ArrayList<>();
       for (Connection connection : connections.values()) {
         PeerVolume other = connection.volume(volume.number);
         boolean wasSource = connection == source && connection.id == connectionId;
-        if (wasSource || other.replication == ReplicationState.PausedSyncT
-            || other.replication == ReplicationState.WFBitMapT) {
+        if (wasSource) {
           if (connection.ready()) {
             send(connection, new ResyncFinished(volume.number, adopted));
-          }
-          if (connection.ready() && other.replication != ReplicationState.Off) {
             other.replication = ReplicationState.Established;
             other.direction = PeerVolume.Direction.NONE;
           }
+          Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
+          if (slot != null && connection.ready()) {
+            volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
+          }
+        } else if (connection.ready() && (other.replication == ReplicationState.PausedSyncT
+            || other.replication == ReplicationState.WFBitMapT)) {
+          // what differs from this other source is unknown now: compare afresh
+          renegotiate.add(connection);
         }
-        Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
-        if (slot != null && connection.ready() && (wasSource || (other.peerDisk == DiskState.UpToDate
-            && sameUuid(other.peerCurrentUuid, adopted)))) {
-          volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
-        }
+      }
+      for (Connection connection : renegotiate) {
+        renegotiate(connection, "resynced from " + source.peer.name() + "; comparing again");
       }
       connectionsProblemCleared(volume);
       broadcastState();
@@ -2443,12 +2616,44 @@ public final class ReplicaCore {
       return;
     }
     Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
-    if (slot != null && inSync.offset() >= 0 && inSync.offset() < volume.sizeBytes) {
-      volume.markInSync(slot, inSync.offset(), Math.min(inSync.length(), volume.sizeBytes - inSync.offset()));
+    if (slot == null || inSync.offset() < 0 || inSync.offset() >= volume.sizeBytes) {
+      return;
+    }
+    PeerVolume peerVolume = connection.volume(volume.number);
+    long length = Math.min(inSync.length(), volume.sizeBytes - inSync.offset());
+    // blocks marked for the peer after their data went out stay marked
+    long start = inSync.offset();
+    long end = start + length;
+    java.util.List<long[]> keep = new ArrayList<>();
+    for (long[] marked : peerVolume.tainted) {
+      long markedStart = marked[0] * BLOCK_BYTES;
+      long markedEnd = (marked[1] + 1) * BLOCK_BYTES;
+      if (markedStart < end && start < markedEnd) {
+        keep.add(new long[] {Math.max(start, markedStart), Math.min(end, markedEnd)});
+      }
+    }
+    keep.sort((a, b) -> Long.compare(a[0], b[0]));
+    long cursor = start;
+    for (long[] kept : keep) {
+      if (kept[0] > cursor) {
+        volume.markInSync(slot, cursor, kept[0] - cursor);
+      }
+      cursor = Math.max(cursor, kept[1]);
+    }
+    if (cursor < end) {
+      volume.markInSync(slot, cursor, end - cursor);
+    }
+    peerVolume.served.removeIf(range -> range[0] >= start && range[0] + range[1] <= end);
+    if (peerVolume.served.isEmpty()) {
+      peerVolume.tainted.clear();
     }
   }
 
-  /** The peer finished its resync with this node's generation: nothing differs for it any more. */
+  /**
+   * The peer finished its resync with this node's generation. Blocks still marked for it are writes
+   * it missed since the bitmaps were exchanged (or data that went out before such a write): it is
+   * told them and resyncs again; an empty slot stops tracking.
+   */
   private void onResyncFinished(Connection connection, ResyncFinished finished) {
     VolumeCore volume = volumes.get(finished.volume());
     if (volume == null || !volume.diskful()) {
@@ -2461,13 +2666,26 @@ public final class ReplicaCore {
       peerVolume.replication = ReplicationState.Established;
       peerVolume.direction = PeerVolume.Direction.NONE;
     }
+    peerVolume.served.clear();
+    peerVolume.tainted.clear();
     Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
-    if (slot != null && volume.readable() && sameUuid(finished.currentUuid(), volume.superblock.currentUuid())) {
-      volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
-      int nodeId = connection.peer.nodeId();
-      changeSuperblock(volume, superblock -> superblock.withPeerBitmapUuid(nodeId, 0), Effect.DataSync.NONE,
-          VolumeCore.LogCleanup.KEEP, () -> { });
+    if (slot == null || !volume.readable() || !sameUuid(finished.currentUuid(), volume.superblock.currentUuid())) {
+      return;
     }
+    if (volume.bitmap.count(slot) > 0) {
+      if (volume.diskState == DiskState.UpToDate) {
+        List<BitmapRuns.BlockRun> runs = runsOf(volume.bitmap, slot);
+        for (BitmapRuns message : BitmapRuns.split(volume.number, runs, BitmapRuns.MAX_RUNS)) {
+          send(connection, message);
+        }
+        peerVolume.direction = PeerVolume.Direction.SOURCE;
+        peerVolume.replication = ReplicationState.SyncSource;
+      }
+      return;
+    }
+    int nodeId = connection.peer.nodeId();
+    changeSuperblock(volume, superblock -> superblock.withPeerBitmapUuid(nodeId, 0), Effect.DataSync.NONE,
+        VolumeCore.LogCleanup.KEEP, () -> { });
   }
 
   /**
@@ -2496,6 +2714,9 @@ public final class ReplicaCore {
     changeSuperblock(volume, superblock -> superblock.withNewGeneration(uuid, tracking), Effect.DataSync.NONE,
         VolumeCore.LogCleanup.KEEP, () -> {
           volume.generationChangeInFlight = false;
+          if (!stateUnsettled()) {
+            attached();
+          }
           advance(volume);
         });
   }
@@ -2561,7 +2782,14 @@ public final class ReplicaCore {
       write.awaitingReceived.remove(nodeId);
       if (write.awaitingWritten.remove(nodeId)) {
         if (ack.kind() == WriteAck.WRITTEN) {
-          write.peersWritten++;
+          if (write.upToDateTargets.contains(nodeId)) {
+            write.peersWritten++;
+          }
+          Integer slot = volume.slotOfPeer.get(nodeId);
+          if (slot != null && volume.bitmap != null) {
+            // the peer holds these bytes now: whole blocks are in sync with it
+            volume.markInSync(slot, write.offset, write.length);
+          }
         } else {
           markMissed(volume, write, nodeId);
         }
@@ -2571,11 +2799,39 @@ public final class ReplicaCore {
     advanceAll();
   }
 
+  /**
+   * A connected peer missed a write the Primary did not send it (DRBD's P_OUT_OF_SYNC): it is told
+   * the blocks, and resyncs them from this node, so it never claims a generation whose writes it
+   * lacks.
+   */
+  private void tellOutOfSync(VolumeCore volume, Connection connection, VolumeCore.PendingWrite write) {
+    if (connection == null || !connection.ready() || volume.diskState != DiskState.UpToDate) {
+      return;
+    }
+    PeerVolume peerVolume = connection.volume(volume.number);
+    if (peerVolume.replication != ReplicationState.Established
+        && peerVolume.replication != ReplicationState.SyncSource) {
+      return; // the bitmaps are being exchanged, or it is no target of ours: the marks wait for the next exchange
+    }
+    long first = write.start() / BLOCK_BYTES;
+    long last = (write.end() - 1) / BLOCK_BYTES;
+    send(connection, new BitmapRuns(volume.number, true, List.of(new BitmapRuns.BlockRun(first, last - first + 1))));
+    if (peerVolume.replication == ReplicationState.Established) {
+      peerVolume.direction = PeerVolume.Direction.SOURCE;
+      peerVolume.replication = ReplicationState.SyncSource;
+    }
+  }
+
+  private PeerVolume peerVolumeOf(int nodeId, VolumeCore volume) {
+    Connection connection = connections.get(nodeId);
+    return connection == null ? null : connection.volumes.get(volume.number);
+  }
+
   /** A write in flight did not reach {@code nodeId}: its blocks are out of sync for it (when there is a bitmap). */
   private static void markMissed(VolumeCore volume, VolumeCore.PendingWrite write, int nodeId) {
     Integer slot = volume.slotOfPeer.get(nodeId);
     if (slot != null && !write.throughPeers) {
-      volume.markOutOfSync(write, slot);
+      volume.markOutOfSync(write, slot, null);
     }
   }
 

@@ -91,8 +91,11 @@ final class VolumeCore {
     final Set<Integer> awaitingReceived = new TreeSet<>();
     /** A client write of a node without a usable disk: it goes to the peers only. */
     boolean throughPeers;
-    /** Peers that wrote it (a write through peers fails when none did). */
+    /** UpToDate peers it was sent to; those that wrote it (a write through peers fails when none did). */
+    final Set<Integer> upToDateTargets = new TreeSet<>();
     int peersWritten;
+    /** Quorum was lost while it waited for a peer: it is not acknowledged (on-no-quorum io-error). */
+    boolean quorumLost;
     boolean localDone;
     IoStatus localStatus;
     String localMessage;
@@ -357,12 +360,19 @@ final class VolumeCore {
     return activityLog.plan(waitingForActivityLog());
   }
 
-  /** Marks the blocks of {@code write} out of sync for {@code slot}, and remembers it did. */
-  void markOutOfSync(PendingWrite write, int slot) {
+  /**
+   * Marks the blocks of {@code write} out of sync for {@code slot}, and remembers it did;
+   * {@code peer}, when given, is that slot's peer volume: data already sent to it for resync does
+   * not cover this write.
+   */
+  void markOutOfSync(PendingWrite write, int slot, PeerVolume peer) {
     long first = write.start() / MetadataLayout.BITMAP_BYTES_PER_BIT;
     long last = (write.end() - 1) / MetadataLayout.BITMAP_BYTES_PER_BIT;
     bitmap.set(slot, first, last);
     write.missedSlots.add(slot);
+    if (peer != null && !peer.served.isEmpty()) {
+      peer.tainted.add(new long[] {first, last});
+    }
   }
 
   /** Clears the bits of {@code slot} for the 4 KiB blocks wholly inside {@code offset..offset+length} (or the volume's tail). */

@@ -91,6 +91,16 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
       return new Options(1, 0, 1000, true, true, -1, false, true, true);
     }
 
+    Options withNodes(int count) {
+      return new Options(count, disklessNodes, steps, workload, crashes, ioErrorPerMille, networkFaults,
+          replicationChecks, strictSinglePrimary);
+    }
+
+    Options withCrashes(boolean on) {
+      return new Options(nodes, disklessNodes, steps, workload, on, ioErrorPerMille, networkFaults,
+          replicationChecks, strictSinglePrimary);
+    }
+
     Options withIoErrorPerMille(int perMille) {
       return new Options(nodes, disklessNodes, steps, workload, crashes, perMille, networkFaults, replicationChecks,
           strictSinglePrimary);

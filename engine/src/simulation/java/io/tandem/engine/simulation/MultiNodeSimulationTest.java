@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
  * default, seeds as in {@link SimulationSeeds} ({@code -Dseed=N} replays one,
  * {@code -Dsimulation.trace=true} prints its whole run), and no seed started after 45 s
  * ({@code -Dsimulation.budgetSeconds}). {@code -Dsimulation.ioErrorPerMille=N} fixes the rate of
- * injected I/O errors instead of the seed. While it is disabled, run it with
+ * injected I/O errors instead of the seed; {@code -Dsimulation.nodes=N} and
+ * {@code -Dsimulation.crashes=false} narrow it. While it is disabled, run it with
  * {@code -Djunit.jupiter.conditions.deactivate='org.junit.*DisabledCondition'}.
  */
-@Disabled("enabled when replication lands")
+@Disabled("replication passes two replicas through network faults (MultiNodeSimulationPairTest); crashes,"
+    + " disk errors and three or more nodes still find seeds that end in a split brain or a lost write")
 class MultiNodeSimulationTest {
 
   @Test
@@ -23,6 +25,13 @@ class MultiNodeSimulationTest {
     Integer ioErrors = Integer.getInteger("simulation.ioErrorPerMille");
     if (ioErrors != null) {
       options = options.withIoErrorPerMille(ioErrors);
+    }
+    Integer nodes = Integer.getInteger("simulation.nodes");
+    if (nodes != null) {
+      options = options.withNodes(nodes);
+    }
+    if (System.getProperty("simulation.crashes") != null) {
+      options = options.withCrashes(Boolean.getBoolean("simulation.crashes"));
     }
     MultiNodeSimulation.Options chosen = options;
     long[] seeds = SimulationSeeds.seeds(500);
