@@ -30,6 +30,8 @@ final class PeerVolume {
   /** For a SyncSource that uses a third node's bitmap (rules 5 and 7), that node's id; else -1. */
   int viaNode = -1;
   boolean fullSync;
+  /** The connect decision found different generations: the target takes the source's at the end. */
+  boolean adoptGeneration;
   /** A split brain a policy may resolve once both sides know how many blocks each changed. */
   boolean splitBrainPending;
   /** Blocks this node marked for the peer when it sent its bitmap, and blocks the peer sent. */
@@ -63,6 +65,8 @@ final class PeerVolume {
   // SyncSource side: ranges whose data (or digests) went to the peer and whose IN_SYNC is awaited,
   // and blocks marked for the peer since (by writes it missed): those keep their bits
   final List<long[]> served = new ArrayList<>();
+  /** This node sent the peer resync data since the last resync ended. */
+  boolean servedSinceFinish;
   final List<long[]> tainted = new ArrayList<>();
 
   /** Resync bytes this node received from the peer, and sent to it, since the core started. */
@@ -101,6 +105,7 @@ final class PeerVolume {
     direction = Direction.NONE;
     viaNode = -1;
     fullSync = false;
+    adoptGeneration = false;
     splitBrainPending = false;
     myChanges = 0;
     theirChanges = 0;
@@ -113,6 +118,7 @@ final class PeerVolume {
     verifyOutstanding.clear();
     served.clear();
     tainted.clear();
+    servedSinceFinish = false;
     finishing = false;
     totalBlocks = 0;
     budgetBytes = 0;

@@ -440,8 +440,14 @@ public final class ReplicaCore {
     if (volume.newGenerationOnFirstWrite || !volume.diskful()) {
       if (volume.newGenerationOnFirstWrite) {
         long uuid = freshUuid(volume.superblock == null ? 0 : volume.superblock.currentUuid());
+        int weak = volume.diskful() ? 1 << settings.nodeId() : 0;
+        for (Connection connection : connections.values()) {
+          if (!targets.contains(connection)) {
+            weak |= 1 << connection.peer.nodeId();
+          }
+        }
         for (Connection connection : targets) {
-          send(connection, new NewCurrentUuid(volume.number, uuid));
+          send(connection, new NewCurrentUuid(volume.number, uuid, weak));
         }
       }
       volume.newGenerationOnFirstWrite = false;
@@ -600,14 +606,19 @@ public final class ReplicaCore {
     changeSuperblock(volume, superblock -> superblock.withNewGeneration(next, tracking), Effect.DataSync.NONE,
         VolumeCore.LogCleanup.KEEP, () -> {
           volume.generationChangeInFlight = false;
+          int weak = 0;
+          for (int nodeId : tracking) {
+            weak |= 1 << nodeId;
+          }
           for (Connection connection : adopting) {
             if (replicatesTo(connection, volume)) {
-              send(connection, new NewCurrentUuid(volume.number, next));
+              send(connection, new NewCurrentUuid(volume.number, next, weak));
             }
           }
           if (!stateUnsettled()) {
             attached();
           }
+          broadcastState(); // peers keep an accurate view of this node's generation
           advance(volume);
         });
   }
@@ -836,6 +847,7 @@ public final class ReplicaCore {
             PeerVolume peerVolume = connection.volume(volume.number);
             peerVolume.resyncSentBytes += write.length;
             peerVolume.served.add(new long[] {write.offset, write.length});
+            peerVolume.servedSinceFinish = true;
           }
           send(connection, reply);
         }
@@ -1804,6 +1816,10 @@ public final class ReplicaCore {
               : ReplicationState.Established;
           break;
       }
+      ReplicaState.VolumeState told = peerVolume.reportedState;
+      ReplicaState.VolumeState theirs = connection.peerVolumeState(volume.number);
+      peerVolume.adoptGeneration = told != null && theirs != null
+          && !sameUuid(told.currentUuid(), theirs.currentUuid());
       long blocks = volume.bitmap.blocks();
       if (decision.kind() == ResyncDecision.Kind.SOURCE_FULL || decision.kind() == ResyncDecision.Kind.TARGET_FULL) {
         peerVolume.fullSync = true;
@@ -2490,7 +2506,8 @@ public final class ReplicaCore {
   private void finishSyncTarget(VolumeCore volume, Connection source) {
     PeerVolume peerVolume = source.volume(volume.number);
     peerVolume.finishing = true;
-    long adopted = peerVolume.peerCurrentUuid;
+    // a resync within one generation (a crash's marks, out-of-sync notices) keeps it
+    long adopted = peerVolume.adoptGeneration ? peerVolume.peerCurrentUuid : volume.superblock.currentUuid();
     long connectionId = source.id;
     int sourceNodeId = source.peer.nodeId();
     UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.WAS_UP_TO_DATE, true).apply(
@@ -2512,6 +2529,7 @@ public final class ReplicaCore {
             send(connection, new ResyncFinished(volume.number, adopted));
             other.replication = ReplicationState.Established;
             other.direction = PeerVolume.Direction.NONE;
+            other.adoptGeneration = false;
           }
           Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
           if (slot != null && connection.ready()) {
@@ -2519,8 +2537,19 @@ public final class ReplicaCore {
           }
         } else if (connection.ready() && (other.replication == ReplicationState.PausedSyncT
             || other.replication == ReplicationState.WFBitMapT)) {
-          // what differs from this other source is unknown now: compare afresh
-          renegotiate.add(connection);
+          if (other.peerDisk == DiskState.UpToDate && sameUuid(other.peerCurrentUuid, adopted)) {
+            // the same generation, UpToDate: it holds what the source held
+            send(connection, new ResyncFinished(volume.number, adopted));
+            other.replication = ReplicationState.Established;
+            other.direction = PeerVolume.Direction.NONE;
+            Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
+            if (slot != null) {
+              volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
+            }
+          } else {
+            // what differs from this other source is unknown now: compare afresh
+            renegotiate.add(connection);
+          }
         }
       }
       for (Connection connection : renegotiate) {
@@ -2668,9 +2697,15 @@ public final class ReplicaCore {
     }
     peerVolume.served.clear();
     peerVolume.tainted.clear();
+    boolean servedIt = peerVolume.servedSinceFinish;
+    peerVolume.servedSinceFinish = false;
     Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
     if (slot == null || !volume.readable() || !sameUuid(finished.currentUuid(), volume.superblock.currentUuid())) {
       return;
+    }
+    if (!servedIt && volume.diskState == DiskState.UpToDate) {
+      // it resynced from another node of this same generation: it holds what this node holds
+      volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
     }
     if (volume.bitmap.count(slot) > 0) {
       if (volume.diskState == DiskState.UpToDate) {
@@ -2705,7 +2740,8 @@ public final class ReplicaCore {
     }
     Set<Integer> tracking = new HashSet<>();
     for (Connection other : connections.values()) {
-      if (other != connection ? !other.ready() : !holdsData(peerVolume.peerDisk)) {
+      boolean weak = (newUuid.weakNodes() & (1 << other.peer.nodeId())) != 0;
+      if (weak || (other != connection ? !other.ready() : !holdsData(peerVolume.peerDisk))) {
         tracking.add(other.peer.nodeId());
       }
     }
@@ -2717,6 +2753,7 @@ public final class ReplicaCore {
           if (!stateUnsettled()) {
             attached();
           }
+          broadcastState(); // peers keep an accurate view of this node's generation
           advance(volume);
         });
   }

@@ -8,13 +8,20 @@ import java.nio.ByteBuffer;
  *
  * @param volume the volume number, 0..65535
  * @param uuid the new current UUID
+ * @param weakNodes node ids (a bit each) the sender's writes of this generation do not reach: the
+ *     receiver's bitmaps for them start tracking (DRBD's "weak nodes")
  */
-public record NewCurrentUuid(int volume, long uuid) implements WireMessage {
+public record NewCurrentUuid(int volume, long uuid, int weakNodes) implements WireMessage {
 
-  static final int BODY_BYTES = 10;
+  static final int BODY_BYTES = 14;
 
   public NewCurrentUuid {
     Bodies.requireVolume(volume);
+  }
+
+  /** A new generation every connected node receives. */
+  public NewCurrentUuid(int volume, long uuid) {
+    this(volume, uuid, 0);
   }
 
   @Override
@@ -24,12 +31,13 @@ public record NewCurrentUuid(int volume, long uuid) implements WireMessage {
 
   @Override
   public byte[] encodeBody() {
-    return ByteBuffer.allocate(BODY_BYTES).putShort((short) volume).putLong(uuid).array();
+    return ByteBuffer.allocate(BODY_BYTES).putShort((short) volume).putLong(uuid).putInt(weakNodes).array();
   }
 
   static NewCurrentUuid decode(ByteBuffer body) throws WireFormatException {
     Bodies.requireLength(body, BODY_BYTES, MessageType.NEW_CURRENT_UUID);
     int volume = Short.toUnsignedInt(body.getShort());
-    return new NewCurrentUuid(volume, body.getLong());
+    long uuid = body.getLong();
+    return new NewCurrentUuid(volume, uuid, body.getInt());
   }
 }

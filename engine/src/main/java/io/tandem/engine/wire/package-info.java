@@ -153,7 +153,8 @@
  * |-----|------|-----------------------------        |-----|------|-----------------------------
  * | 0   | 2    | volume                              | 0   | 8    | transaction
  * | 2   | 8    | UUID                                | 8   | 1    | step: PREPARE 0, YES 1, NO 2, COMMIT 3,
- *                                                    |     |      | ABORT 4
+ * | 10  | 4    | NEW_CURRENT_UUID only: weak nodes,  |     |      | ABORT 4
+ * |     |      | a bit per node id the writes miss   |
  *                                                    | 9   | 1    | change: PROMOTE 0; 1..255 reserved
  *                                                    | 10  | 2    | text length n, ≤ 1024
  *                                                    | 12  | n    | text, UTF-8

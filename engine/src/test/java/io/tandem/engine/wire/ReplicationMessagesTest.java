@@ -122,7 +122,8 @@ class ReplicationMessagesTest {
         "0000000000000006 0002 0000000000002000 00001000 01");
     bodies.put(new InSync(1, 0, 1L << 40), "0001 0000000000000000 0000010000000000");
     bodies.put(new ResyncFinished(1, 0x0102030405060708L), "0001 0102030405060708");
-    bodies.put(new NewCurrentUuid(0, -2), "0000 fffffffffffffffe");
+    bodies.put(new NewCurrentUuid(0, -2), "0000 fffffffffffffffe 00000000");
+    bodies.put(new NewCurrentUuid(3, 5, 0b110), "0003 0000000000000005 00000006");
     bodies.put(new TwoPhase(77, TwoPhase.NO, TwoPhase.PROMOTE, "déjà"),
         "000000000000004d 02 00 0006 64c3a96ac3a0");
     bodies.put(new BitmapRuns(0, true, List.of()), "0000 01 00 00000000");
@@ -267,7 +268,7 @@ class ReplicationMessagesTest {
         .isEqualTo("RESYNC_REQUEST body of 32 bytes, expected 31");
     assertThat(errorOf(40, "0001 0000000000000000 00000100000000")).isEqualTo("IN_SYNC body of 17 bytes, expected 18");
     assertThat(errorOf(41, "0001 0102030405060708 09")).isEqualTo("RESYNC_FINISHED body of 11 bytes, expected 10");
-    assertThat(errorOf(42, "")).isEqualTo("NEW_CURRENT_UUID body of 0 bytes, expected 10");
+    assertThat(errorOf(42, "")).isEqualTo("NEW_CURRENT_UUID body of 0 bytes, expected 14");
   }
 
   @Test
