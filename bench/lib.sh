@@ -175,7 +175,7 @@ check_load() {
 #   cell(series, metric, unit)  "median" or "median (min-max)", "-" when there are none
 #   table(first)           prints head[1..nc] and cells[first..nr, 1..nc] as text (columns
 #                          aligned, the first left) or Markdown (fmt == "markdown"; the first
-#                          two columns left-aligned)
+#                          nleft columns left-aligned, 2 when nleft is not set)
 bench_awk_lib='
     function sortk(key,   i, j, t, m) {
       m = n[key]
@@ -212,7 +212,7 @@ bench_awk_lib='
       for (r = first; r <= nr; r++) for (i = 1; i <= nc; i++) if (length(cells[r, i]) > w[i]) w[i] = length(cells[r, i])
       for (i = 1; i <= nc; i++) c[i] = head[i]
       row(c)
-      if (fmt == "markdown") { for (i = 1; i <= nc; i++) c[i] = (i <= 2 ? "---" : "---:"); row(c) }
+      if (fmt == "markdown") { for (i = 1; i <= nc; i++) c[i] = (i <= (nleft ? nleft : 2) ? "---" : "---:"); row(c) }
       for (r = first; r <= nr; r++) { for (i = 1; i <= nc; i++) c[i] = cells[r, i]; row(c) }
     }
 '
