@@ -211,27 +211,7 @@ final class AdminServer implements AutoCloseable {
     }
     int nodeId = peer.nodeId();
     String what = (connect ? "connecting to " : "disconnecting from ") + name;
-    Effect.RequestCompleted done;
-    try {
-      done = runtime.request(id -> new Event.PeerCommand(id, nodeId, connect))
-          .get(PEER_COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      send(exchange, 503, error(what + " did not finish within " + PEER_COMMAND_TIMEOUT_SECONDS
-          + " s; check GET /status"));
-      return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      send(exchange, 503, error("interrupted"));
-      return;
-    } catch (ExecutionException e) {
-      send(exchange, 500, error(what + " failed: " + e.getCause()));
-      return;
-    }
-    if (done.status() == IoStatus.OK) {
-      send(exchange, 200, statusJson(runtime.status(), runtime::queuedBytes));
-    } else {
-      send(exchange, done.status() == IoStatus.INVALID ? 400 : 409, error(done.message()));
-    }
+    command(exchange, what, id -> new Event.PeerCommand(id, nodeId, connect));
   }
 
   /**

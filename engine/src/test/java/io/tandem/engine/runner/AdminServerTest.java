@@ -175,6 +175,23 @@ class AdminServerTest {
   }
 
   @Test
+  void verifyWithoutAPeerInSyncIsRefusedAndDiscardMyDataIsTakenOnASecondary() throws Exception {
+    Answer verify = call("POST", "/verify");
+    assertThat(verify.status()).isEqualTo(409);
+    assertThat(verify.body().get("error").asText()).contains("nothing to verify");
+
+    Answer discard = call("POST", "/discard-my-data");
+    assertThat(discard.status()).isEqualTo(200);
+    assertThat(discard.body().get("role").asText()).isEqualTo("Secondary");
+
+    assertThat(call("POST", "/promote").status()).isEqualTo(200);
+    Answer refused = call("POST", "/discard-my-data");
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.body().get("error").asText()).contains("demote it first");
+    assertThat(call("GET", "/verify").status()).isEqualTo(405);
+  }
+
+  @Test
   void eventsStartWithTheStatusThenAChangeLineEachUntilTheServerCloses() throws Exception {
     HttpURLConnection connection = (HttpURLConnection) new URL(uri("/events").toString()).openConnection();
     connection.setReadTimeout(10_000);
