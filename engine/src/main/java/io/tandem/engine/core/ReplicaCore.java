@@ -1694,7 +1694,13 @@ public final class ReplicaCore {
     connection.peerRole = state.role() == ReplicaState.ROLE_PRIMARY ? Role.Primary : Role.Secondary;
     for (ReplicaState.VolumeState volumeState : state.volumes()) {
       PeerVolume peerVolume = connection.volume(volumeState.number());
+      VolumeCore local = volumes.get(volumeState.number());
+      boolean wasReplicating = local != null && replicatesTo(connection, local);
       peerVolume.peerDisk = diskState(volumeState.diskState());
+      if (wasReplicating && !holdsData(peerVolume.peerDisk) && role == Role.Primary) {
+        // the peer's disk failed: it stops receiving writes, as if it were lost
+        local.newGenerationOnFirstWrite = true;
+      }
       if (first) {
         peerVolume.peerReportedDisk = peerVolume.peerDisk;
       }
@@ -2929,12 +2935,22 @@ public final class ReplicaCore {
     for (Connection connection : connections.values()) {
       if (connection.peer.disk() == Peer.Disk.DISKFUL) {
         voters++;
-        if (connection.ready()) {
+        if (connection.ready() && peerHoldsData(connection)) {
           visible++;
         }
       }
     }
     return settings.quorum().evaluate(voters, visible);
+  }
+
+  /** A connected peer votes while its disk works (a failed disk was detached). */
+  private boolean peerHoldsData(Connection connection) {
+    for (PeerVolume peerVolume : connection.volumes.values()) {
+      if (peerVolume.peerDisk == DiskState.Failed || peerVolume.peerDisk == DiskState.Diskless) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Role role() {
