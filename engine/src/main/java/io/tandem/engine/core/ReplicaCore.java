@@ -1817,9 +1817,10 @@ public final class ReplicaCore {
           peerVolume.replication = ReplicationState.WFBitMapT;
           break;
         default:
+          // Established once the exchanged bitmaps show nothing to move
           peerVolume.direction = PeerVolume.Direction.NONE;
-          peerVolume.replication = peerVolume.splitBrainPending ? ReplicationState.WFBitMapS
-              : ReplicationState.Established;
+          peerVolume.replication = settings.nodeId() < connection.peer.nodeId() ? ReplicationState.WFBitMapS
+              : ReplicationState.WFBitMapT;
           break;
       }
       ReplicaState.VolumeState told = peerVolume.reportedState;
@@ -2542,7 +2543,7 @@ public final class ReplicaCore {
             volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
           }
         } else if (connection.ready() && (other.replication == ReplicationState.PausedSyncT
-            || other.replication == ReplicationState.WFBitMapT)) {
+            || (other.replication == ReplicationState.WFBitMapT && other.direction == PeerVolume.Direction.TARGET))) {
           if (other.peerDisk == DiskState.UpToDate && sameUuid(other.peerCurrentUuid, adopted)) {
             // the same generation, UpToDate: it holds what the source held
             send(connection, new ResyncFinished(volume.number, adopted));
