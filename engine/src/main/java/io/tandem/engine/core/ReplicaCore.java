@@ -1272,7 +1272,10 @@ public final class ReplicaCore {
       // so a crash while Primary is recognised on the next attach (the log is then applied).
       // A demotion is a graceful stop of writing: everything is made durable and the log emptied.
       boolean demotion = target == Role.Secondary;
-      changeSuperblock(volume, withFlag(SuperblockFlag.PRIMARY_INDICATOR, target == Role.Primary),
+      UnaryOperator<Superblock> primaryFlag = withFlag(SuperblockFlag.PRIMARY_INDICATOR, target == Role.Primary);
+      changeSuperblock(volume, target == Role.Primary
+          ? superblock -> withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(primaryFlag.apply(superblock))
+          : primaryFlag,
           demotion ? Effect.DataSync.FIRST : Effect.DataSync.NONE,
           demotion ? VolumeCore.LogCleanup.EMPTY_IF_IDLE : VolumeCore.LogCleanup.KEEP, () -> {
             change.volumesLeft--;
@@ -1978,6 +1981,7 @@ public final class ReplicaCore {
     } else if (peerVolume.direction == PeerVolume.Direction.NONE) {
       if (marked == 0) {
         peerVolume.replication = ReplicationState.Established;
+        forgetCrash(volume);
         return;
       }
       peerVolume.direction = directionWithoutDecision(volume, connection, peerVolume);
@@ -2517,9 +2521,9 @@ public final class ReplicaCore {
     long adopted = peerVolume.adoptGeneration ? peerVolume.peerCurrentUuid : volume.superblock.currentUuid();
     long connectionId = source.id;
     int sourceNodeId = source.peer.nodeId();
-    UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.WAS_UP_TO_DATE, true).apply(
-        withFlag(SuperblockFlag.CONSISTENT, true).apply(
-            superblock.withAdoptedGeneration(adopted).withPeerBitmapUuid(sourceNodeId, 0)));
+    UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(
+        withFlag(SuperblockFlag.WAS_UP_TO_DATE, true).apply(withFlag(SuperblockFlag.CONSISTENT, true).apply(
+            superblock.withAdoptedGeneration(adopted).withPeerBitmapUuid(sourceNodeId, 0))));
     changeSuperblock(volume, change, Effect.DataSync.FIRST, VolumeCore.LogCleanup.KEEP, () -> {
       peerVolume.finishing = false;
       if (volume.diskState == DiskState.Failed) {
@@ -2726,8 +2730,20 @@ public final class ReplicaCore {
       return;
     }
     int nodeId = connection.peer.nodeId();
-    changeSuperblock(volume, superblock -> superblock.withPeerBitmapUuid(nodeId, 0), Effect.DataSync.NONE,
-        VolumeCore.LogCleanup.KEEP, () -> { });
+    changeSuperblock(volume, superblock -> withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(
+        superblock.withPeerBitmapUuid(nodeId, 0)), Effect.DataSync.NONE, VolumeCore.LogCleanup.KEEP, () -> { });
+  }
+
+  /**
+   * A crash as Primary matters for the next comparison with a peer only (DRBD-REFERENCE.md §4.2
+   * rule 3): once a peer and this node agree, the flag goes.
+   */
+  private void forgetCrash(VolumeCore volume) {
+    if (volume.superblock != null && volume.superblock.flags().contains(SuperblockFlag.CRASHED_PRIMARY)
+        && volume.servesLocally()) {
+      changeSuperblock(volume, withFlag(SuperblockFlag.CRASHED_PRIMARY, false), Effect.DataSync.NONE,
+          VolumeCore.LogCleanup.KEEP, () -> { });
+    }
   }
 
   /**
