@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
  * cuts, delay spikes, operator disconnects — while clients move the Primary around and write, with
  * every replication check: at most one Primary with quorum, reads consistent, and after the heal
  * identical replicas, equal generations, empty bitmaps and no durable write lost. 300 seeds by
- * default ({@link SimulationSeeds}: {@code -Dseed=N} replays one). Crashes, disk errors and three
- * or more nodes run in {@link MultiNodeSimulationTest}.
+ * default ({@link SimulationSeeds}: {@code -Dseed=N} replays one); and the same with crashes (kill
+ * and power loss, then restart). Disk errors and three or more nodes run in
+ * {@link MultiNodeSimulationTest}.
  */
 class MultiNodeSimulationPairTest {
 
@@ -32,6 +33,22 @@ class MultiNodeSimulationPairTest {
     assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::completedWrites).sum())
         .isGreaterThan(20L * runs.size());
     assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::disconnections).sum())
+        .isGreaterThanOrEqualTo(runs.size());
+  }
+
+  @Test
+  void twoReplicasThroughNetworkFaultsAndCrashesEndIdenticalWithNoDurableWriteLost() {
+    MultiNodeSimulation.Options options = MultiNodeSimulation.Options.full().withNodes(2).withIoErrorPerMille(0);
+    long[] seeds = SimulationSeeds.seeds(300);
+    List<MultiNodeSimulation.Summary> runs = SimulationSeeds.runAll(seeds, 60,
+        seed -> new MultiNodeSimulation(seed, options).run());
+    if (SimulationSeeds.replaying()) {
+      return;
+    }
+    assertThat(runs).isNotEmpty();
+    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::completedWrites).sum())
+        .isGreaterThan(20L * runs.size());
+    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::crashes).sum())
         .isGreaterThanOrEqualTo(runs.size());
   }
 }
