@@ -19,14 +19,12 @@ final class Connection {
   /** A FLUSH of a Primary waiting for the local sync and each replicating peer's barrier ack. */
   static final class FlushWaiter {
     final long requestId;
-    final int volume;
     boolean localDone;
     final Set<Integer> awaiting = new LinkedHashSet<>();
     String failure;
 
-    FlushWaiter(long requestId, int volume) {
+    FlushWaiter(long requestId) {
       this.requestId = requestId;
-      this.volume = volume;
     }
   }
 

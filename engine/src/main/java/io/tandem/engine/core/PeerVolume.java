@@ -27,9 +27,6 @@ final class PeerVolume {
 
   ReplicationState replication = ReplicationState.Off;
   Direction direction = Direction.NONE;
-  /** For a SyncSource that uses a third node's bitmap (rules 5 and 7), that node's id; else -1. */
-  int viaNode = -1;
-  boolean fullSync;
   /** The connect decision found different generations: the target takes the source's at the end. */
   boolean adoptGeneration;
   /** A split brain a policy may resolve once both sides know how many blocks each changed. */
@@ -103,8 +100,6 @@ final class PeerVolume {
   void reset() {
     replication = ReplicationState.Off;
     direction = Direction.NONE;
-    viaNode = -1;
-    fullSync = false;
     adoptGeneration = false;
     splitBrainPending = false;
     myChanges = 0;

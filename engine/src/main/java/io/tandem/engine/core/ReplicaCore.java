@@ -311,7 +311,7 @@ public final class ReplicaCore {
    * peer; it completes when all of them are done (a peer that disconnects no longer counts).
    */
   private void flush(VolumeCore volume, Event.ClientRequest request) {
-    Connection.FlushWaiter waiter = new Connection.FlushWaiter(request.requestId(), volume.number);
+    Connection.FlushWaiter waiter = new Connection.FlushWaiter(request.requestId());
     if (!volume.servesLocally()) {
       if (role == Role.Primary && sendBarriers(volume, waiter) > 0) {
         waiter.localDone = true;
@@ -1832,7 +1832,6 @@ public final class ReplicaCore {
           && !sameUuid(told.currentUuid(), theirs.currentUuid());
       long blocks = volume.bitmap.blocks();
       if (decision.kind() == ResyncDecision.Kind.SOURCE_FULL || decision.kind() == ResyncDecision.Kind.TARGET_FULL) {
-        peerVolume.fullSync = true;
         volume.bitmap.set(slot, 0, blocks - 1);
       } else if (decision.viaNode() >= 0 && peerVolume.direction == PeerVolume.Direction.SOURCE) {
         Integer viaSlot = volume.slotOfPeer.get(decision.viaNode());
@@ -1910,12 +1909,14 @@ public final class ReplicaCore {
 
   private void onBitmapRuns(Connection connection, BitmapRuns runs) {
     VolumeCore volume = volumes.get(runs.volume());
-    if (volume == null || !volume.diskful()) {
-      hold(connection, "protocol error: a bitmap for volume " + runs.volume() + ", which has no disk here");
+    Integer peerSlot = volume == null ? null : volume.slotOfPeer.get(connection.peer.nodeId());
+    if (volume == null || !volume.diskful() || peerSlot == null) {
+      hold(connection, "protocol error: a bitmap for volume " + runs.volume() + ", which keeps no bitmap here for "
+          + connection.peer.name());
       return;
     }
     PeerVolume peerVolume = connection.volume(volume.number);
-    int slot = volume.slotOfPeer.get(connection.peer.nodeId());
+    int slot = peerSlot;
     long blocks = volume.bitmap.blocks();
     if (peerVolume.bitmapReceived) {
       onOutOfSync(volume, connection, peerVolume, slot, runs);

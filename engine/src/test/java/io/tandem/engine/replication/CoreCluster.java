@@ -189,6 +189,11 @@ final class CoreCluster {
     }
   }
 
+  /** The live connection's id between two nodes (for messages a test sends in a node's name). */
+  long connectionId(int a, int b) {
+    return links.get(key(a, b));
+  }
+
   void disconnect(int a, int b) {
     Long id = links.remove(key(a, b));
     if (id == null) {

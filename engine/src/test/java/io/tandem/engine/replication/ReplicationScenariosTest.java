@@ -16,7 +16,6 @@ import io.tandem.engine.core.ResyncRate;
 import io.tandem.engine.core.SplitBrainPolicy;
 import io.tandem.engine.core.Role;
 import io.tandem.engine.wire.ResyncRequest;
-import io.tandem.engine.wire.WireMessage;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -383,6 +382,21 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void aBitmapFromAPeerWithoutASlotIsAProtocolErrorNotACrash() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, SplitBrainPolicy.DISCONNECT,
+        ResyncRate.UNLIMITED, Set.of(2));
+    cluster.connectAll();
+    cluster.run();
+    long connection = cluster.connectionId(0, 2);
+    cluster.submit(0, id -> new Event.PeerReceived(2, connection, new io.tandem.engine.wire.BitmapRuns(0, true,
+        java.util.List.of(new io.tandem.engine.wire.BitmapRuns.BlockRun(0, 1)))));
+    cluster.run();
+    assertThat(peer(cluster, 0, 2).connection()).isEqualTo(ConnectionState.StandAlone);
+    assertThat(cluster.node(0).core.peerProblem(2)).contains("protocol error", "keeps no bitmap here for charlie");
+    assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.Connected);
+  }
+
+  @Test
   void aPrimaryWhoseDiskFailsDetachesAndGoesOnThroughItsPeer() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
     cluster.node(0).fileSystem.setFaultPolicy(operation -> operation.path().endsWith(".img")
@@ -503,10 +517,5 @@ class ReplicationScenariosTest {
         assertThat(peer.volumes().get(0).outOfSyncKib()).as(cluster.node(node).name + "→" + peer.name()).isZero();
       }
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static boolean isResync(WireMessage message) {
-    return message instanceof ResyncRequest;
   }
 }
