@@ -58,6 +58,8 @@ final class Connection {
   /** Both roles as told at connect: the connect decision uses these on both sides. */
   Role reportedRole = Role.Secondary;
   Role peerReportedRole = Role.Secondary;
+  /** The Primary this node took writes from when it sent its first state (-1: none). */
+  int reportedPrimaryPeer = -1;
   long nextSequence = 1;
   /** Client writes of this Primary sent to the peer and not yet acknowledged as written, by sequence. */
   final Map<Long, VolumeCore.PendingWrite> unacked = new HashMap<>();
@@ -79,6 +81,11 @@ final class Connection {
   boolean stateDeferred;
   /** A source refused this node's resync request: wait for news from it before asking again. */
   boolean resyncRefused;
+  /**
+   * Both sides were Primary when they connected: the connection stays up but unused (no quorum
+   * vote, no replication) until one demotes, then both sides connect afresh.
+   */
+  boolean roleConflict;
 
   /** A resync request that waits for this (Primary) peer's write {@code request.fenceSequence()}. */
   record FencedRead(Connection requester, long requesterConnectionId,
@@ -94,11 +101,11 @@ final class Connection {
 
   /** Connected and its state known: replication may run. */
   boolean ready() {
-    return id != 0 && peerState != null && !stateDeferred;
+    return id != 0 && peerState != null && !stateDeferred && !roleConflict;
   }
 
   ConnectionState state() {
-    if (id != 0) {
+    if (id != 0 && !roleConflict) {
       return ConnectionState.Connected;
     }
     return held ? ConnectionState.StandAlone : ConnectionState.Connecting;

@@ -480,7 +480,7 @@ public final class ReplicaCore {
       return;
     }
     if (role == Role.Primary && volume.newGenerationOnFirstWrite && hasClientWrite(volume.pending)) {
-      startNewGeneration(volume);
+      startNewGeneration(volume, false);
     }
     if (volume.generationChangeInFlight) {
       pumpMetadata(volume);
@@ -590,7 +590,7 @@ public final class ReplicaCore {
    * already in sync ("day 0", DRBD-REFERENCE.md §4.1). The same happens on the first write after a
    * peer was lost.
    */
-  private void startNewGeneration(VolumeCore volume) {
+  private void startNewGeneration(VolumeCore volume, boolean unwritten) {
     volume.newGenerationOnFirstWrite = false;
     volume.generationChangeInFlight = true;
     long next = freshUuid(volume.superblock.currentUuid());
@@ -603,8 +603,8 @@ public final class ReplicaCore {
         tracking.add(connection.peer.nodeId());
       }
     }
-    changeSuperblock(volume, superblock -> superblock.withNewGeneration(next, tracking), Effect.DataSync.NONE,
-        VolumeCore.LogCleanup.KEEP, () -> {
+    changeSuperblock(volume, superblock -> withFlag(SuperblockFlag.UNWRITTEN_GENERATION, unwritten)
+        .apply(superblock.withNewGeneration(next, tracking)), Effect.DataSync.NONE, VolumeCore.LogCleanup.KEEP, () -> {
           volume.generationChangeInFlight = false;
           int weak = 0;
           for (int nodeId : tracking) {
@@ -1329,6 +1329,7 @@ public final class ReplicaCore {
         volume.newGenerationOnFirstWrite = change.target == Role.Primary && !connections.isEmpty();
       }
       broadcastState();
+      reviewRoleConflicts();
     }
     for (long requestId : change.requests) {
       if (failure == null) {
@@ -1406,6 +1407,7 @@ public final class ReplicaCore {
     connection.stateDeferred = false;
     // both sides decide on what they told each other at connect
     connection.reportedRole = role;
+    connection.reportedPrimaryPeer = primaryPeer();
     for (VolumeCore volume : volumes.values()) {
       connection.volume(volume.number).reportedDisk = volume.diskState;
     }
@@ -1430,7 +1432,12 @@ public final class ReplicaCore {
   private void onPeerDisconnected(Event.PeerDisconnected disconnected) {
     Connection connection = connection(disconnected.nodeId());
     if (connection.id == disconnected.connectionId()) {
+      boolean fromPrimary = connection.ready() && connection.peerRole == Role.Primary;
       lost(connection, disconnected.reason());
+      if (fromPrimary) {
+        broadcastState(); // peers learn this node takes writes from no Primary now
+      }
+      reviewRoleConflicts();
     }
   }
 
@@ -1499,6 +1506,7 @@ public final class ReplicaCore {
     }
     connection.id = 0;
     connection.stateDeferred = false;
+    connection.roleConflict = false;
     connection.everConnected = true;
     if (connection.problem == null) {
       connection.problem = reason;
@@ -1571,11 +1579,14 @@ public final class ReplicaCore {
       }
     }
     // writes already on the local disk that the peer missed: the generation moves on now, or the
-    // peer could come back believing it holds this generation
+    // peer could come back believing it holds this generation. Nothing is written in the new one
+    // (the next write starts another): a majority that moved on from the old one meanwhile is no
+    // split brain, this side just takes its data (unwrittenSideSyncs)
     for (VolumeCore.PendingWrite write : owed) {
       VolumeCore volume = volumes.get(write.request.volume());
       if (!write.throughPeers && volume.servesLocally() && !volume.generationChangeInFlight) {
-        startNewGeneration(volume);
+        startNewGeneration(volume, true);
+        volume.newGenerationOnFirstWrite = role == Role.Primary;
       }
     }
     for (VolumeCore volume : volumes.values()) {
@@ -1620,11 +1631,14 @@ public final class ReplicaCore {
       if (discardMyData) {
         flags |= ReplicaState.VolumeState.FLAG_DISCARD_MY_DATA;
       }
+      if (superblock != null && superblock.flags().contains(SuperblockFlag.UNWRITTEN_GENERATION)) {
+        flags |= ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION;
+      }
       states.add(new ReplicaState.VolumeState(volume.number, volume.diskState.ordinal(), flags, volume.sizeBytes,
           current, bitmapUuids, history));
     }
     ReplicaState state = new ReplicaState(role == Role.Primary ? ReplicaState.ROLE_PRIMARY
-        : ReplicaState.ROLE_SECONDARY, states, lastWriteSequence);
+        : ReplicaState.ROLE_SECONDARY, states, lastWriteSequence, primaryPeer());
     send(connection, state);
     return state;
   }
@@ -1710,6 +1724,26 @@ public final class ReplicaCore {
       peerVolume.peerCurrentUuid = volumeState.currentUuid();
     }
     connection.resyncRefused = false;
+    String conflict = first ? roleConflict(connection, state) : null;
+    if (conflict != null && !splitBrainWith(connection)) {
+      // two Primaries never join, not even through a third node: neither may count the other for
+      // quorum or take its writes
+      connection.peerReportedRole = connection.peerRole;
+      connection.roleConflict = true;
+      connection.problem = conflict + "; the connection waits until a Primary demotes";
+      return;
+    }
+    if (connection.roleConflict) {
+      reviewRoleConflicts();
+      return;
+    }
+    if (first && connection.peerRole == Role.Primary && connections.values().stream()
+        .anyMatch(other -> other != connection && other.ready() && other.peerRole == Role.Primary)) {
+      // another Primary's connection became ready after this one's state went out: connect afresh,
+      // now telling which Primary this node takes writes from
+      renegotiate(connection, settings.nodeName() + " takes writes from another Primary");
+      return;
+    }
     if (first) {
       connection.peerReportedRole = connection.peerRole;
       connection.writesBefore = state.writeSequence();
@@ -1738,6 +1772,79 @@ public final class ReplicaCore {
       resumePausedTarget(volume);
     }
     advanceAll();
+  }
+
+  /**
+   * Why this connection must not join two Primaries, judged on what both sides told each other at
+   * connect (both judge alike), or null: both are Primary; one is Primary and the other takes
+   * writes from a third node; or this node already takes writes from another Primary that is
+   * connected now.
+   */
+  private String roleConflict(Connection connection, ReplicaState theirs) {
+    boolean mePrimary = connection.reportedRole == Role.Primary;
+    boolean themPrimary = theirs.role() == ReplicaState.ROLE_PRIMARY;
+    int me = settings.nodeId();
+    int them = connection.peer.nodeId();
+    if (mePrimary && themPrimary) {
+      return "both " + settings.nodeName() + " and " + connection.peer.name() + " are Primary";
+    }
+    if (mePrimary && theirs.primaryPeer() != ReplicaState.NO_PRIMARY_PEER && theirs.primaryPeer() != me) {
+      return connection.peer.name() + " takes writes from another Primary (node " + theirs.primaryPeer() + ")";
+    }
+    if (themPrimary && connection.reportedPrimaryPeer >= 0 && connection.reportedPrimaryPeer != them) {
+      return settings.nodeName() + " takes writes from another Primary (node " + connection.reportedPrimaryPeer + ")";
+    }
+    return null;
+  }
+
+  /** Whether the generations reported at connect are a split brain (the decision then holds the connection). */
+  private boolean splitBrainWith(Connection connection) {
+    for (VolumeCore volume : volumes.values()) {
+      PeerVolume peerVolume = connection.volume(volume.number);
+      ReplicaState.VolumeState theirs = connection.peerVolumeState(volume.number);
+      if (theirs == null || theirs.sizeBytes() != volume.sizeBytes || !exchangesBitmaps(volume, connection, peerVolume)) {
+        continue;
+      }
+      ResyncDecision.Kind kind = ResyncDecider.decide(mySide(volume, connection, peerVolume),
+          peerSide(connection, theirs), settings.protocol()).kind();
+      if ((kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY)
+          && unwrittenSideSyncs(connection, peerVolume.reportedState, theirs) == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the conflict of two Primaries that kept this connection unused still holds now. */
+  private boolean roleConflictHolds(Connection connection) {
+    int mine = primaryPeer();
+    int theirs = connection.peerState == null ? ReplicaState.NO_PRIMARY_PEER : connection.peerState.primaryPeer();
+    boolean themPrimary = connection.peerRole == Role.Primary;
+    return (role == Role.Primary && themPrimary)
+        || (role == Role.Primary && theirs != ReplicaState.NO_PRIMARY_PEER && theirs != settings.nodeId())
+        || (themPrimary && mine != ReplicaState.NO_PRIMARY_PEER && mine != connection.peer.nodeId());
+  }
+
+  /** Connections kept unused by a conflict of two Primaries connect afresh once it is over. */
+  private void reviewRoleConflicts() {
+    for (Connection connection : new ArrayList<>(connections.values())) {
+      if (connection.roleConflict && connection.connected() && !roleConflictHolds(connection)) {
+        renegotiate(connection, "no longer two Primaries; connecting afresh");
+      }
+    }
+  }
+
+  /** The node id of the connected Primary this node takes writes from, or -1. */
+  private int primaryPeer() {
+    if (role == Role.Primary) {
+      return ReplicaState.NO_PRIMARY_PEER;
+    }
+    for (Connection connection : connections.values()) {
+      if (connection.ready() && connection.peerRole == Role.Primary) {
+        return connection.peer.nodeId();
+      }
+    }
+    return ReplicaState.NO_PRIMARY_PEER;
   }
 
   private void decideOnConnect(Connection connection) {
@@ -1775,6 +1882,21 @@ public final class ReplicaCore {
       ResyncDecision decision = ResyncDecider.decide(mySide(volume, connection, peerVolume),
           peerSide(connection, theirs), settings.protocol());
       ResyncDecision.Kind kind = decision.kind();
+      if (kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY) {
+        ResyncDecision unwritten = unwrittenSideSyncs(connection, peerVolume.reportedState, theirs);
+        boolean mineInconsistent = peerVolume.reportedDisk == DiskState.Inconsistent;
+        boolean theirsInconsistent = peerVolume.peerReportedDisk == DiskState.Inconsistent;
+        if (unwritten != null) {
+          decision = unwritten;
+          kind = decision.kind();
+        } else if (mineInconsistent != theirsInconsistent) {
+          // a side in the middle of a resync holds no data of its own to keep: it takes all of the other's
+          decision = new ResyncDecision(mineInconsistent ? ResyncDecision.Kind.TARGET_FULL
+              : ResyncDecision.Kind.SOURCE_FULL, decision.rule(), -1, (mineInconsistent ? settings.nodeName()
+              : connection.peer.name()) + " is Inconsistent: " + decision.reason());
+          kind = decision.kind();
+        }
+      }
       if (kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY) {
         boolean theyDiscard = (theirs.flags() & ReplicaState.VolumeState.FLAG_DISCARD_MY_DATA) != 0;
         if (discardMyData != theyDiscard) {
@@ -1844,6 +1966,45 @@ public final class ReplicaCore {
       peerVolume.myChanges = volume.bitmap.count(slot);
       sendBitmap(connection, volume, slot);
     }
+  }
+
+  /**
+   * Two generations that parted from a common one are no split brain when one of them was started
+   * only because a peer was lost with writes in flight and nothing was written in it since: that
+   * side holds its parent generation plus writes it marked for the peers that missed them, and the
+   * other side moved on from that parent. The unwritten side becomes SyncTarget — of the union of
+   * both bitmaps when the other side tracks it since the parent, else of everything. Both sides
+   * compute the same from what they reported; with both unwritten, the higher node id yields.
+   * Null when this does not apply.
+   */
+  private ResyncDecision unwrittenSideSyncs(Connection connection, ReplicaState.VolumeState mine,
+      ReplicaState.VolumeState theirs) {
+    if (mine == null || theirs == null) {
+      return null;
+    }
+    boolean mineUnwritten = (mine.flags() & ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION) != 0;
+    boolean theirsUnwritten = (theirs.flags() & ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION) != 0;
+    if (!mineUnwritten && !theirsUnwritten) {
+      return null;
+    }
+    boolean iYield = mineUnwritten && (!theirsUnwritten || settings.nodeId() > connection.peer.nodeId());
+    ReplicaState.VolumeState yielding = iYield ? mine : theirs;
+    ReplicaState.VolumeState other = iYield ? theirs : mine;
+    int yieldingNode = iYield ? settings.nodeId() : connection.peer.nodeId();
+    if (yielding.history().isEmpty()) {
+      return null;
+    }
+    long parent = yielding.history().get(0);
+    if (!sameUuid(other.currentUuid(), parent) && other.history().stream().noneMatch(uuid -> sameUuid(uuid, parent))) {
+      return null; // the other side never held that parent: a real split brain
+    }
+    Long tracked = other.bitmapUuids().get(yieldingNode);
+    boolean bitmap = tracked != null && sameUuid(tracked, parent);
+    ResyncDecision.Kind kind = iYield
+        ? (bitmap ? ResyncDecision.Kind.TARGET_BITMAP : ResyncDecision.Kind.TARGET_FULL)
+        : (bitmap ? ResyncDecision.Kind.SOURCE_BITMAP : ResyncDecision.Kind.SOURCE_FULL);
+    return new ResyncDecision(kind, 0, -1, (iYield ? settings.nodeName() : connection.peer.name())
+        + " started a generation it wrote nothing in; it takes the data of the other side");
   }
 
   /** Both sides hold data and report it: the bitmaps are exchanged (each side checks the same reported states). */

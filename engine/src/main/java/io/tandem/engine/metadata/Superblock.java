@@ -106,8 +106,8 @@ public record Superblock(
       history.add(0, currentUuid);
       history.remove(history.size() - 1);
     }
-    return new Superblock(sequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, newCurrentUuid, bitmapUuid,
-        history, slots);
+    return new Superblock(sequence, volumeSizeBytes, nodeId, withoutUnwritten(flags), activityLogBlocks,
+        newCurrentUuid, bitmapUuid, history, slots);
   }
 
   /** The superblock with the bitmap UUID of {@code peerNodeId}'s slot replaced (the old one goes to the history). */
@@ -138,8 +138,19 @@ public record Superblock(
       history.add(0, currentUuid);
       history.remove(history.size() - 1);
     }
-    return new Superblock(sequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, newCurrentUuid, bitmapUuid,
-        history, peerSlots);
+    return new Superblock(sequence, volumeSizeBytes, nodeId,
+        newCurrentUuid == currentUuid ? flags : withoutUnwritten(flags), activityLogBlocks, newCurrentUuid,
+        bitmapUuid, history, peerSlots);
+  }
+
+  /** A generation change ends an unwritten generation. */
+  private static Set<SuperblockFlag> withoutUnwritten(Set<SuperblockFlag> flags) {
+    if (!flags.contains(SuperblockFlag.UNWRITTEN_GENERATION)) {
+      return flags;
+    }
+    EnumSet<SuperblockFlag> rest = EnumSet.copyOf(flags);
+    rest.remove(SuperblockFlag.UNWRITTEN_GENERATION);
+    return rest;
   }
 
   public boolean sameGeometryAs(Superblock other) {

@@ -15,7 +15,13 @@ public enum SuperblockFlag {
   /** This node had quorum at the last write. */
   HAVE_QUORUM(5),
   /** The activity log has been applied to the bitmap; cleared while the volume is in use. */
-  ACTIVITY_LOG_CLEAN(6);
+  ACTIVITY_LOG_CLEAN(6),
+  /**
+   * The current generation was started when a peer was lost with writes it owed an answer for, and
+   * nothing has been written in it since: the data is its parent generation's plus those writes.
+   * Cleared by the next generation change (a write always starts a new one first).
+   */
+  UNWRITTEN_GENERATION(7);
 
   private final int bit;
 

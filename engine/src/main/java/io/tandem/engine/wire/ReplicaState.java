@@ -20,11 +20,16 @@ import java.util.TreeMap;
  * @param volumes at most 65535, each volume number at most once
  * @param writeSequence the sequence of the last DATA_WRITE the sender sent to anyone: writes on this
  *     connection carry higher ones (a resync fence compares against it)
+ * @param primaryPeer the node id (0..31) of the Primary the sender is connected to and takes writes
+ *     from, or {@link #NO_PRIMARY_PEER}: a second Primary must not join it
  */
-public record ReplicaState(int role, List<VolumeState> volumes, long writeSequence) implements WireMessage {
+public record ReplicaState(int role, List<VolumeState> volumes, long writeSequence, int primaryPeer)
+    implements WireMessage {
 
   public static final int ROLE_SECONDARY = 0;
   public static final int ROLE_PRIMARY = 1;
+
+  public static final int NO_PRIMARY_PEER = -1;
 
   static final int FIXED_BYTES = 12;
 
@@ -33,8 +38,14 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
     this(role, volumes, 0);
   }
 
+  /** A state of a node connected to no Primary. */
+  public ReplicaState(int role, List<VolumeState> volumes, long writeSequence) {
+    this(role, volumes, writeSequence, NO_PRIMARY_PEER);
+  }
+
   public ReplicaState {
     Bodies.requireWithin(role, ROLE_SECONDARY, ROLE_PRIMARY, "role");
+    Bodies.requireWithin(primaryPeer, NO_PRIMARY_PEER, WireProtocol.MAX_NODE_ID, "primary peer");
     volumes = List.copyOf(volumes);
     if (volumes.size() > WireProtocol.MAX_VOLUME) {
       throw new IllegalArgumentException(volumes.size() + " volumes exceed " + WireProtocol.MAX_VOLUME);
@@ -53,7 +64,7 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
    * @param number the volume number, 0..65535
    * @param diskState the disk state as a code, 0..255 (the core maps it to its own states)
    * @param flags 0..255: {@link #FLAG_CRASHED_PRIMARY}, {@link #FLAG_LOST_QUORUM_AS_PRIMARY},
-   *     {@link #FLAG_RECONNECT}; other bits are carried for a newer peer, not refused
+   *     {@link #FLAG_RECONNECT}, {@link #FLAG_DISCARD_MY_DATA}, {@link #FLAG_UNWRITTEN_GENERATION}; other bits are carried for a newer peer, not refused
    * @param sizeBytes the volume's size, ≥ 0
    * @param currentUuid the generation of this node's data
    * @param bitmapUuids per peer node id (0..31): the generation that node's bitmap slot tracks
@@ -71,6 +82,11 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
     public static final int FLAG_RECONNECT = 4;
     /** An operator told this node to drop its changes in a split brain (discard-my-data). */
     public static final int FLAG_DISCARD_MY_DATA = 8;
+    /**
+     * The current generation was started when a peer was lost with writes in flight, and nothing
+     * was written in it since (its data is the parent generation's, the first history entry).
+     */
+    public static final int FLAG_UNWRITTEN_GENERATION = 16;
 
     public static final int MAX_BITMAP_UUIDS = WireProtocol.MAX_NODE_ID + 1;
     public static final int MAX_HISTORY = 16;
@@ -173,7 +189,7 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
     }
     ByteBuffer body = ByteBuffer.allocate(bytes)
         .put((byte) role)
-        .put((byte) 0)
+        .put((byte) (primaryPeer + 1))
         .putShort((short) volumes.size())
         .putLong(writeSequence);
     volumes.forEach(volume -> volume.encode(body));
@@ -183,7 +199,13 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
   static ReplicaState decode(ByteBuffer body) throws WireFormatException {
     Bodies.requireAtLeast(body, FIXED_BYTES, MessageType.REPLICA_STATE);
     int role = Byte.toUnsignedInt(body.get());
-    Bodies.requireZero(body, MessageType.REPLICA_STATE, "reserved byte 1");
+    int primaryByte = Byte.toUnsignedInt(body.get());
+    if (primaryByte > WireProtocol.MAX_NODE_ID + 1) {
+      throw new WireFormatException(MessageType.REPLICA_STATE + " primary peer byte " + primaryByte
+          + " names no node (0 for none, 1.." + (WireProtocol.MAX_NODE_ID + 1) + " for node ids 0.."
+          + WireProtocol.MAX_NODE_ID + ")");
+    }
+    int primaryPeer = primaryByte - 1;
     int count = Short.toUnsignedInt(body.getShort());
     long writeSequence = body.getLong();
     List<VolumeState> volumes = new ArrayList<>();
@@ -191,6 +213,6 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
       volumes.add(VolumeState.decode(body, i));
     }
     Bodies.requireEnd(body, MessageType.REPLICA_STATE, "the volumes");
-    return Bodies.construct(MessageType.REPLICA_STATE, () -> new ReplicaState(role, volumes, writeSequence));
+    return Bodies.construct(MessageType.REPLICA_STATE, () -> new ReplicaState(role, volumes, writeSequence, primaryPeer));
   }
 }

@@ -88,13 +88,14 @@
  * | off | size | field
  * |-----|------|-----------------------------
  * | 0   | 1    | role: SECONDARY 0, PRIMARY 1
- * | 1   | 1    | reserved, zero
+ * | 1   | 1    | primary peer: 1 + the node id of the Primary the sender takes writes from, 0 for none
  * | 2   | 2    | volume count v
  * | 4   | 8    | write sequence: the last DATA_WRITE sequence the sender used
  * | 12  |      | v volumes, each (offsets within the volume):
  * | +0  | 2    |   volume number, each at most once
  * | +2  | 1    |   disk state, a code the core maps
- * | +3  | 1    |   flags: CRASHED_PRIMARY 1, LOST_QUORUM_AS_PRIMARY 2, RECONNECT 4, DISCARD_MY_DATA 8;
+ * | +3  | 1    |   flags: CRASHED_PRIMARY 1, LOST_QUORUM_AS_PRIMARY 2, RECONNECT 4, DISCARD_MY_DATA 8,
+ * |     |      |   UNWRITTEN_GENERATION 16;
  * |     |      |   other bits are carried, not refused
  * | +4  | 8    |   size in bytes, ≥ 0
  * | +12 | 8    |   current UUID

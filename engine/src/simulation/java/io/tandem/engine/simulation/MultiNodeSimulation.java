@@ -525,10 +525,17 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
     int voters = 0;
     int visible = 0;
     Set<Integer> connected = network.connectedPeers(node.id);
+    // a link counts when it is up and the node uses it (not one kept unused between two Primaries)
+    Set<Integer> used = new java.util.HashSet<>();
+    for (var peer : node.core().status().peers()) {
+      if (peer.connection() == io.tandem.engine.core.ConnectionState.Connected) {
+        used.add(peer.nodeId());
+      }
+    }
     for (SimulatedNode other : nodes) {
       if (!other.diskless()) {
         voters++;
-        if (other == node || connected.contains(other.id)) {
+        if (other == node || (connected.contains(other.id) && used.contains(other.id))) {
           visible++;
         }
       }

@@ -16,7 +16,8 @@ import java.util.function.LongFunction;
  * {@code simulation.seeds} seeds (a default per test) spread by SplitMix64 from
  * {@code simulation.base} (0, so every build explores the same runs; pass another base to explore
  * new ones). Seeds run in parallel on {@code simulation.threads} threads (one per processor): each
- * run is self-contained, so it does the same on any thread.
+ * run is self-contained, so it does the same on any thread. {@code -Dsimulation.survey=true} runs
+ * every seed even after failures and ends with a list of the failing seeds and their first lines.
  */
 final class SimulationSeeds {
 
@@ -64,6 +65,8 @@ final class SimulationSeeds {
         Integer.getInteger("simulation.threads", Runtime.getRuntime().availableProcessors())));
     // once a seed failed (or the budget is spent), the seeds not started yet are skipped
     AtomicBoolean stop = new AtomicBoolean();
+    boolean survey = Boolean.getBoolean("simulation.survey");
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Callable<T>> runs = new ArrayList<>();
     for (long seed : seeds) {
       runs.add(() -> {
@@ -73,6 +76,11 @@ final class SimulationSeeds {
         try {
           return run.apply(seed);
         } catch (RuntimeException | Error e) {
+          if (survey) {
+            String message = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            failures.add(seed + ": " + message.lines().findFirst().orElse(""));
+            return null;
+          }
           stop.set(true);
           throw e;
         }
@@ -81,6 +89,10 @@ final class SimulationSeeds {
     List<T> results = threads == 1 ? runInline(runs) : runInPool(runs, threads);
     if (results.size() < seeds.length) {
       System.out.println(results.size() + " of " + seeds.length + " seeds ran within the budget of " + budget + " s");
+    }
+    if (!failures.isEmpty()) {
+      throw new AssertionError(failures.size() + " of " + seeds.length + " seeds failed:\n  "
+          + String.join("\n  ", failures));
     }
     return results;
   }

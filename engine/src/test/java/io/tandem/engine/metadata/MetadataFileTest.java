@@ -93,7 +93,7 @@ class MetadataFileTest {
         Arguments.of(24, 8, 4097L, "invalid superblock geometry (copy 1) in " + PATH + ": volume size 4097"),
         Arguments.of(24, 8, 0L, "invalid superblock geometry (copy 1) in " + PATH + ": volume size 0"),
         Arguments.of(32, 4, 32L, "invalid superblock node id (copy 1) in " + PATH + ": 32 is not within 0..31"),
-        Arguments.of(36, 4, 0x80L, "invalid superblock flags (copy 1) in " + PATH + ": unknown bits 0x00000080"),
+        Arguments.of(36, 4, 0x100L, "invalid superblock flags (copy 1) in " + PATH + ": unknown bits 0x00000100"),
         Arguments.of(40, 4, 0L, "invalid superblock geometry (copy 1) in " + PATH + ": peer slot count 0"),
         Arguments.of(40, 4, 33L, "invalid superblock geometry (copy 1) in " + PATH + ": peer slot count 33"),
         Arguments.of(44, 4, 8192L, "invalid superblock bitmap bytes per bit (copy 1) in " + PATH + ": 8192"),

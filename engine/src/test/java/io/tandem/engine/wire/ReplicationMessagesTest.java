@@ -128,6 +128,7 @@ class ReplicationMessagesTest {
         "000000000000004d 02 00 0006 64c3a96ac3a0");
     bodies.put(new BitmapRuns(0, true, List.of()), "0000 01 00 00000000");
     bodies.put(new ReplicaState(ReplicaState.ROLE_SECONDARY, List.of()), "00 00 0000 0000000000000000");
+    bodies.put(new ReplicaState(ReplicaState.ROLE_SECONDARY, List.of(), 7, 2), "00 03 0000 0000000000000007");
 
     WireDecoder decoder = established();
     bodies.forEach((message, hex) -> {
@@ -299,7 +300,8 @@ class ReplicationMessagesTest {
   @Test
   void replicaStateErrors() {
     String volume0 = "0000 04 05 0000000040000000 a1b2c3d4e5f60718";
-    assertThat(errorOf(32, "01 01 0000 0000000000000000")).isEqualTo("REPLICA_STATE reserved byte 1 is 1, not zero");
+    assertThat(errorOf(32, "01 21 0000 0000000000000000"))
+        .isEqualTo("REPLICA_STATE primary peer byte 33 names no node (0 for none, 1..32 for node ids 0..31)");
     assertThat(errorOf(32, "02 00 0000 0000000000000000")).isEqualTo("REPLICA_STATE role 2 is not within 0..1");
     assertThat(errorOf(32, "00 00 0000 0000000000000000 00"))
         .isEqualTo("REPLICA_STATE body has 1 trailing byte after the volumes");
