@@ -2683,9 +2683,16 @@ public final class ReplicaCore {
     long adopted = peerVolume.adoptGeneration ? peerVolume.peerCurrentUuid : volume.superblock.currentUuid();
     long connectionId = source.id;
     int sourceNodeId = source.peer.nodeId();
+    // the source's history comes along, so later decisions see the generations in between
+    List<Long> lineage = new ArrayList<>();
+    ReplicaState.VolumeState told = source.peerState == null ? null : source.peerState.volumes().stream()
+        .filter(state -> state.number() == volume.number).findFirst().orElse(null);
+    if (told != null && sameUuid(told.currentUuid(), adopted)) {
+      lineage.addAll(told.history());
+    }
     UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(
         withFlag(SuperblockFlag.WAS_UP_TO_DATE, true).apply(withFlag(SuperblockFlag.CONSISTENT, true).apply(
-            superblock.withAdoptedGeneration(adopted).withPeerBitmapUuid(sourceNodeId, 0))));
+            superblock.withAdoptedGeneration(adopted, lineage).withPeerBitmapUuid(sourceNodeId, 0))));
     changeSuperblock(volume, change, Effect.DataSync.FIRST, VolumeCore.LogCleanup.KEEP, () -> {
       peerVolume.finishing = false;
       if (volume.diskState == DiskState.Failed) {

@@ -143,6 +143,36 @@ public record Superblock(
         bitmapUuid, history, peerSlots);
   }
 
+  /**
+   * Like {@link #withAdoptedGeneration(long)}, taking the source's history too (DRBD: the SyncTarget
+   * adopts the source's current UUID and history): {@code lineage} (newest first, the generations
+   * before {@code newCurrentUuid} on the source) comes first, then this node's own history, without
+   * repeats, as many as fit.
+   */
+  public Superblock withAdoptedGeneration(long newCurrentUuid, List<Long> lineage) {
+    Superblock adopted = withAdoptedGeneration(newCurrentUuid);
+    List<Long> merged = new java.util.ArrayList<>();
+    for (long uuid : lineage) {
+      if (uuid != 0 && uuid != newCurrentUuid && !merged.contains(uuid)) {
+        merged.add(uuid);
+      }
+    }
+    for (long uuid : adopted.historyUuids) {
+      if (uuid != 0 && uuid != newCurrentUuid && !merged.contains(uuid)) {
+        merged.add(uuid);
+      }
+    }
+    int size = historyUuids.size();
+    while (merged.size() > size) {
+      merged.remove(merged.size() - 1);
+    }
+    while (merged.size() < size) {
+      merged.add(0L);
+    }
+    return new Superblock(adopted.sequence, volumeSizeBytes, nodeId, adopted.flags, activityLogBlocks,
+        newCurrentUuid, bitmapUuid, merged, peerSlots);
+  }
+
   /** A generation change ends an unwritten generation. */
   private static Set<SuperblockFlag> withoutUnwritten(Set<SuperblockFlag> flags) {
     if (!flags.contains(SuperblockFlag.UNWRITTEN_GENERATION)) {
