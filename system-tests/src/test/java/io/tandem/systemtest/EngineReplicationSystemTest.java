@@ -111,8 +111,8 @@ class EngineReplicationSystemTest extends EngineRunnerTest {
         return started;
     }
 
-    private static void signal(EngineProcesses.Started started, String signal) throws IOException, InterruptedException {
-        Tool.succeed(Path.of("."), "kill", "-" + signal, Long.toString(started.process().pid()));
+    private void signal(EngineProcesses.Started started, String signal) throws IOException, InterruptedException {
+        Tool.succeed(folder, "kill", "-" + signal, Long.toString(started.process().pid()));
     }
 
     @Test

@@ -46,10 +46,11 @@ final class Tool {
                 throw new AssertionError(String.join(" ", command) + " took longer than " + TIMEOUT + ":\n"
                         + Files.readString(output));
             }
+            return new Result(process.exitValue(), Files.readString(output));
         } finally {
             process.destroyForcibly();
+            Files.deleteIfExists(output); // what it printed is in the result (or the failure)
         }
-        return new Result(process.exitValue(), Files.readString(output));
     }
 
     /** Runs {@code command} and checks it exits 0; returns what it printed. */
