@@ -477,6 +477,79 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void aPrimaryNeverJoinsANodeThatTakesWritesFromAnotherPrimary() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    cluster.connect(0, 1);
+    cluster.run();
+    promote(cluster, 0);
+    promote(cluster, 2); // alone, with quorum off
+    cluster.connect(1, 2);
+    cluster.run();
+    // bravo takes alpha's writes: charlie's link to it stays up but unused, on both sides
+    assertThat(peer(cluster, 1, 2).connection()).isEqualTo(ConnectionState.Connecting);
+    assertThat(peer(cluster, 2, 1).connection()).isEqualTo(ConnectionState.Connecting);
+    assertThat(cluster.node(2).core.peerProblem(1)).contains("takes writes from another Primary");
+    assertThat(cluster.node(1).core.peerProblem(2)).contains("takes writes from another Primary");
+    write(cluster, 0, 0, 4096, 1);
+    assertSameData(cluster, 0, 1);
+    assertThat(cluster.node(2).readAll(SIZE).get(0)).isZero();
+
+    // once charlie demotes, both sides connect afresh and charlie catches up with alpha's write
+    assertThat(cluster.request(2, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
+    cluster.run();
+    assertThat(peer(cluster, 1, 2).connection()).isEqualTo(ConnectionState.Connected);
+    assertThat(peer(cluster, 2, 1).connection()).isEqualTo(ConnectionState.Connected);
+    assertThat(cluster.node(2).core.peerProblem(1)).isNull();
+    assertSameData(cluster, 1, 2);
+  }
+
+  @Test
+  void anUnwrittenGenerationYieldsToAMajorityThatMovedOn() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    write(cluster, 0, 0, 4096, 1);
+    // a write in flight when alpha loses both peers: it starts a generation nothing is written in
+    cluster.stall(1);
+    cluster.stall(2);
+    long inFlight = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 8192, 4096, Set.of(),
+        pattern(4096, 2)));
+    cluster.runUntil(c -> false);
+    cluster.disconnect(0, 1);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    assertThat(cluster.completion(0, inFlight).status()).isEqualTo(IoStatus.IO_ERROR);
+    assertThat(cluster.node(0).core.status().volumes().get(0).currentUuid())
+        .isNotEqualTo(cluster.node(1).core.status().volumes().get(0).currentUuid());
+    assertThat(cluster.request(0, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
+
+    // bravo and charlie move on without alpha
+    cluster.resume(1);
+    cluster.resume(2);
+    cluster.run();
+    cluster.connect(1, 2);
+    cluster.run();
+    promote(cluster, 1);
+    write(cluster, 1, 1 << 20, 4096, 3);
+
+    // alpha comes back: no split brain, it takes the majority's data
+    cluster.connect(0, 1);
+    cluster.connect(0, 2);
+    cluster.run();
+    for (int other : new int[] {1, 2}) {
+      assertThat(peer(cluster, 0, other).connection()).isEqualTo(ConnectionState.Connected);
+      assertThat(cluster.node(0).core.peerProblem(other)).isNull();
+    }
+    assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.UpToDate);
+    assertThat(cluster.node(0).core.status().volumes().get(0).currentUuid())
+        .isEqualTo(cluster.node(1).core.status().volumes().get(0).currentUuid());
+    assertSameData(cluster, 0, 1);
+    assertSameData(cluster, 0, 2);
+    assertThat(cluster.node(0).readAll(SIZE).get(1 << 20)).isEqualTo(pattern(4096, 3).get(0));
+  }
+
+  @Test
   void concurrentPromotionsCannotBothWin() throws Exception {
     CoreCluster cluster = new CoreCluster(2, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
     cluster.connectAll();
