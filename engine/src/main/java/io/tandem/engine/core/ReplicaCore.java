@@ -292,6 +292,15 @@ public final class ReplicaCore {
 
   /** Reads are local when the local copy is UpToDate, else served by an UpToDate peer. */
   private void read(VolumeCore volume, Event.ClientRequest request) {
+    if (role == Role.Primary) {
+      QuorumVerdict quorum = quorum();
+      if (!quorum.hasQuorum()) {
+        // on-no-quorum io-error: the majority may have promoted another node and written since
+        complete(request.requestId(), IoStatus.IO_ERROR, "resource " + settings.resource() + " on "
+            + settings.nodeName() + " has no quorum (" + quorum.reason() + "); the read is refused");
+        return;
+      }
+    }
     if (!volume.servesLocally() || volume.diskState != DiskState.UpToDate) {
       if (readFromPeer(volume, request, null)) {
         return;
@@ -592,6 +601,7 @@ public final class ReplicaCore {
    */
   private void startNewGeneration(VolumeCore volume, boolean unwritten) {
     volume.newGenerationOnFirstWrite = false;
+    renegotiateStaleReports(volume);
     volume.generationChangeInFlight = true;
     long next = freshUuid(volume.superblock.currentUuid());
     Set<Integer> tracking = new HashSet<>();
@@ -621,6 +631,19 @@ public final class ReplicaCore {
           broadcastState(); // peers keep an accurate view of this node's generation
           advance(volume);
         });
+  }
+
+  /**
+   * The volume's generation changes: a connection whose state went out before and whose peer has
+   * not answered yet would be decided on the old generation (blocks written in the new one would
+   * look like a crash's marks), so it connects afresh and reports the new one.
+   */
+  private void renegotiateStaleReports(VolumeCore volume) {
+    for (Connection connection : new ArrayList<>(connections.values())) {
+      if (connection.connected() && !connection.stateDeferred && connection.peerState == null) {
+        renegotiate(connection, "the generation of volume " + volume.number + " changed while connecting");
+      }
+    }
   }
 
   private long freshUuid(long previous) {
@@ -2693,6 +2716,7 @@ public final class ReplicaCore {
     UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(
         withFlag(SuperblockFlag.WAS_UP_TO_DATE, true).apply(withFlag(SuperblockFlag.CONSISTENT, true).apply(
             superblock.withAdoptedGeneration(adopted, lineage).withPeerBitmapUuid(sourceNodeId, 0))));
+    renegotiateStaleReports(volume); // they reported this node Inconsistent
     changeSuperblock(volume, change, Effect.DataSync.FIRST, VolumeCore.LogCleanup.KEEP, () -> {
       peerVolume.finishing = false;
       if (volume.diskState == DiskState.Failed) {
@@ -2713,7 +2737,7 @@ public final class ReplicaCore {
           }
           Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
           if (slot != null && connection.ready()) {
-            volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
+            volume.clearSlotKeepingInFlight(slot);
           }
         } else if (connection.ready() && (other.replication == ReplicationState.PausedSyncT
             || (other.replication == ReplicationState.WFBitMapT && other.direction == PeerVolume.Direction.TARGET))) {
@@ -2724,7 +2748,7 @@ public final class ReplicaCore {
             other.direction = PeerVolume.Direction.NONE;
             Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
             if (slot != null) {
-              volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
+              volume.clearSlotKeepingInFlight(slot);
             }
           } else {
             // what differs from this other source is unknown now: compare afresh
@@ -2884,8 +2908,9 @@ public final class ReplicaCore {
       return;
     }
     if (!servedIt && volume.diskState == DiskState.UpToDate) {
-      // it resynced from another node of this same generation: it holds what this node holds
-      volume.bitmap.clear(slot, 0, volume.bitmap.blocks() - 1);
+      // it resynced from another node of this same generation: it holds what this node holds,
+      // but for the writes it misses that are still in flight here
+      volume.clearSlotKeepingInFlight(slot);
     }
     if (volume.bitmap.count(slot) > 0) {
       if (volume.diskState == DiskState.UpToDate) {
@@ -2938,6 +2963,7 @@ public final class ReplicaCore {
       }
     }
     long uuid = newUuid.uuid();
+    renegotiateStaleReports(volume);
     volume.generationChangeInFlight = true;
     changeSuperblock(volume, superblock -> superblock.withNewGeneration(uuid, tracking), Effect.DataSync.NONE,
         VolumeCore.LogCleanup.KEEP, () -> {

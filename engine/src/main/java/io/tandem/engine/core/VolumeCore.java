@@ -375,6 +375,17 @@ final class VolumeCore {
     }
   }
 
+  /** Clears every bit of {@code slot} but those of writes in flight that the peer misses. */
+  void clearSlotKeepingInFlight(int slot) {
+    bitmap.clear(slot, 0, bitmap.blocks() - 1);
+    for (PendingWrite write : active) {
+      if (write.missedSlots.contains(slot)) {
+        bitmap.set(slot, write.start() / MetadataLayout.BITMAP_BYTES_PER_BIT,
+            (write.end() - 1) / MetadataLayout.BITMAP_BYTES_PER_BIT);
+      }
+    }
+  }
+
   /** Clears the bits of {@code slot} for the 4 KiB blocks wholly inside {@code offset..offset+length} (or the volume's tail). */
   void markInSync(int slot, long offset, long length) {
     long blockBytes = MetadataLayout.BITMAP_BYTES_PER_BIT;
