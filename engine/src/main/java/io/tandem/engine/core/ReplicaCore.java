@@ -944,6 +944,7 @@ public final class ReplicaCore {
     if (completed.outcome() != IoOutcome.OK) {
       failDisk(volume, "metadata write failed: " + completed.detail());
       step.onDurable().run();
+      writeFailureMark(volume);
       return;
     }
     if (step.superblock() != null) {
@@ -953,6 +954,7 @@ public final class ReplicaCore {
       volume.activityLog.committed(step.plan());
     }
     step.onDurable().run();
+    writeFailureMark(volume);
     advance(volume);
   }
 
@@ -977,11 +979,44 @@ public final class ReplicaCore {
     while (!volume.superblockChanges.isEmpty()) {
       volume.superblockChanges.pollFirst().onDurable().run();
     }
+    boolean peersHoldMore = false;
+    for (VolumeCore.PendingWrite write : volume.active) {
+      peersHoldMore |= !write.throughPeers && (write.origin == VolumeCore.Origin.PEER
+          || !write.upToDateTargets.isEmpty() || !write.awaitingWritten.isEmpty());
+    }
+    if (volume.superblock != null && volume.activityLog != null && peersHoldMore) {
+      // a write in flight reached a peer and may be missing here: the peers hold what this disk
+      // lacks (with no such write, what the disk holds is all there is)
+      for (VolumeCore.PendingWrite write : volume.active) {
+        if (!write.throughPeers) {
+          for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
+            volume.markOutOfSync(write, slot.getValue(), peerVolumeOf(slot.getKey(), volume));
+          }
+        }
+      }
+      volume.failureMarkPending = true;
+    }
+    writeFailureMark(volume);
     if (!stateUnsettled()) {
       attached();
     }
     broadcastState();
     resumeDemotion();
+  }
+
+  /**
+   * Tries once to record on the failed disk that it is behind: the writes in flight when it failed
+   * are marked towards every peer and the disk comes back Outdated, so it resyncs them (and, through
+   * the generation its Primary starts next, every later write) before it is UpToDate again. If this
+   * write fails too, the disk is beyond use.
+   */
+  private void writeFailureMark(VolumeCore volume) {
+    if (!volume.failureMarkPending || volume.metadataInFlight) {
+      return;
+    }
+    volume.failureMarkPending = false;
+    issueMetadata(volume, Effect.DataSync.NONE, volume.takeDirtyPages(), null, null,
+        volume.superblock.withFailedDisk(), () -> { });
   }
 
   /** Answers an operation that never reached the disk because the disk failed. */

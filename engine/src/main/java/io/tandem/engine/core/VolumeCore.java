@@ -181,6 +181,8 @@ final class VolumeCore {
   final List<PendingWrite> active = new ArrayList<>();
   final Deque<SuperblockChange> superblockChanges = new ArrayDeque<>();
   boolean metadataInFlight;
+  /** The disk failed and the mark saying so (superblock Outdated, the failed writes' bits) is still to be written. */
+  boolean failureMarkPending;
   String failure;
   /**
    * The next write starts a new data generation first: set when the node becomes Primary while a

@@ -110,6 +110,18 @@ public record Superblock(
         newCurrentUuid, bitmapUuid, history, slots);
   }
 
+  /**
+   * The local disk failed: it misses the writes that failed on it and every later one, so the next
+   * attach finds it Outdated (consistent, but never a source for a peer that was UpToDate).
+   */
+  public Superblock withFailedDisk() {
+    java.util.EnumSet<SuperblockFlag> newFlags = flags.isEmpty() ? java.util.EnumSet.noneOf(SuperblockFlag.class)
+        : java.util.EnumSet.copyOf(flags);
+    newFlags.remove(SuperblockFlag.WAS_UP_TO_DATE);
+    return new Superblock(sequence, volumeSizeBytes, nodeId, newFlags, activityLogBlocks, currentUuid, bitmapUuid,
+        historyUuids, peerSlots);
+  }
+
   /** The superblock with the bitmap UUID of {@code peerNodeId}'s slot replaced (the old one goes to the history). */
   public Superblock withPeerBitmapUuid(int peerNodeId, long uuid) {
     List<PeerSlot> slots = new java.util.ArrayList<>();

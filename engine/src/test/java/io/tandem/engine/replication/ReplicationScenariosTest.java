@@ -417,6 +417,30 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void aDiskThatFailedComesBackBehindItsPeerNotAsASource() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.C);
+    cluster.node(0).fileSystem.setFaultPolicy(operation -> operation.kind()
+        == io.tandem.engine.storage.FileOperation.Kind.WRITE && operation.path().endsWith(".img")
+        ? java.util.Optional.of(new java.io.IOException("injected medium error")) : java.util.Optional.empty());
+    // acknowledged because bravo wrote it; alpha's disk misses it
+    assertThat(write(cluster, 0, 8192, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Failed);
+
+    // alpha crashes before writing anything else; its disk works again after the restart
+    cluster.disconnect(0, 1);
+    cluster.run();
+    cluster.node(0).fileSystem.setFaultPolicy(operation -> java.util.Optional.empty());
+    cluster.restart(0);
+    cluster.run();
+    assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Outdated);
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.UpToDate);
+    assertSameData(cluster, 0, 1);
+    assertThat(cluster.node(1).readAll(SIZE).slice(8192, 4096)).isEqualTo(pattern(4096, 1));
+  }
+
+  @Test
   void onlineVerifyReportsBlocksThatDifferAndMarksThem() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
     write(cluster, 0, 1 << 20, 65536, 3);
