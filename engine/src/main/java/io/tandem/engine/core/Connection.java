@@ -65,6 +65,11 @@ final class Connection {
   final Map<Long, VolumeCore.PendingWrite> unacked = new HashMap<>();
   long inFlightBytes;
   final Map<Long, FlushWaiter> barriers = new HashMap<>();
+  /** A write received from this (Primary) peer, kept until its PEER_ACK says who else wrote it. */
+  record ReceivedWrite(int volume, long offset, long length, int replicatedTo) {}
+
+  /** Writes received from the peer whose PEER_ACK has not come yet, by the peer's sequence. */
+  final java.util.TreeMap<Long, ReceivedWrite> awaitingPeerAck = new java.util.TreeMap<>();
   /** Writes received from the peer, not yet written here. */
   final Set<VolumeCore.PendingWrite> incomingWrites = new LinkedHashSet<>();
   final List<IncomingBarrier> incomingBarriers = new ArrayList<>();

@@ -21,6 +21,7 @@ import io.tandem.engine.wire.ChecksumRequest;
 import io.tandem.engine.wire.DataWrite;
 import io.tandem.engine.wire.InSync;
 import io.tandem.engine.wire.NewCurrentUuid;
+import io.tandem.engine.wire.PeerAck;
 import io.tandem.engine.wire.ReplicaState;
 import io.tandem.engine.wire.ResyncFinished;
 import io.tandem.engine.wire.ResyncReply;
@@ -562,6 +563,11 @@ public final class ReplicaCore {
       flags |= DataWrite.FLAG_WANT_RECEIVED_ACK;
     }
     long sequence = ++lastWriteSequence;
+    volume.generationWrites = sequence;
+    if (!targets.isEmpty()) {
+      write.replicationSequence = sequence;
+      volume.replicatedSinceStart = true;
+    }
     for (Connection connection : targets) {
       int nodeId = connection.peer.nodeId();
       if (connection.volume(volume.number).peerDisk == DiskState.UpToDate) {
@@ -601,6 +607,7 @@ public final class ReplicaCore {
    */
   private void startNewGeneration(VolumeCore volume, boolean unwritten) {
     volume.newGenerationOnFirstWrite = false;
+    volume.generationWrites = 0;
     renegotiateStaleReports(volume);
     volume.generationChangeInFlight = true;
     long next = freshUuid(volume.superblock.currentUuid());
@@ -934,7 +941,63 @@ public final class ReplicaCore {
     }
     if (write.localDone && write.awaitingWritten.isEmpty()) {
       volume.finished(write);
+      sendPeerAck(write);
       resumeDemotion();
+    }
+  }
+
+  /**
+   * A replicated write left the pipeline: every connected peer learns which nodes wrote it, so the
+   * Secondaries mark it for the ones it was meant for that missed it (DRBD's P_PEER_ACK).
+   */
+  private void sendPeerAck(VolumeCore.PendingWrite write) {
+    if (write.replicationSequence == 0 || write.peerAckSent) {
+      return;
+    }
+    write.peerAckSent = true;
+    int writtenBy = write.writtenMask;
+    if (!write.throughPeers && write.localStatus == IoStatus.OK) {
+      writtenBy |= 1 << settings.nodeId();
+    }
+    PeerAck ack = new PeerAck(write.replicationSequence, writtenBy);
+    for (Connection connection : connections.values()) {
+      if (connection.ready()) {
+        send(connection, ack);
+      }
+    }
+  }
+
+  /**
+   * The Primary's write {@code ack.sequence()} settled: the nodes it was sent to that did not write
+   * it miss it, and this node's slots for them say so.
+   */
+  private void onPeerAck(Connection connection, PeerAck ack) {
+    Connection.ReceivedWrite received = connection.awaitingPeerAck.remove(ack.sequence());
+    if (received == null) {
+      return;
+    }
+    int missedBy = received.replicatedTo() & ~ack.writtenBy();
+    markReceivedWriteMissed(connection, received, missedBy, true);
+  }
+
+  /** Marks a write received from {@code primary} out of sync for each node of {@code missedBy} (but the Primary). */
+  private void markReceivedWriteMissed(Connection primary, Connection.ReceivedWrite received, int missedBy,
+      boolean tell) {
+    VolumeCore volume = volumes.get(received.volume());
+    if (volume == null || volume.bitmap == null || !volume.servesLocally() || received.length() == 0) {
+      return;
+    }
+    long first = received.offset() / BLOCK_BYTES;
+    long last = (received.offset() + received.length() - 1) / BLOCK_BYTES;
+    for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
+      int nodeId = slot.getKey();
+      if (nodeId == primary.peer.nodeId() || (missedBy & (1 << nodeId)) == 0) {
+        continue;
+      }
+      volume.bitmap.set(slot.getValue(), first, last);
+      if (tell) {
+        tellOutOfSync(volume, connections.get(nodeId), first, last);
+      }
     }
   }
 
@@ -979,7 +1042,8 @@ public final class ReplicaCore {
     while (!volume.superblockChanges.isEmpty()) {
       volume.superblockChanges.pollFirst().onDurable().run();
     }
-    boolean peersHoldMore = false;
+    // a failed flush may have lost any write since the last one, and those went to the peers too
+    boolean peersHoldMore = volume.replicatedSinceStart;
     for (VolumeCore.PendingWrite write : volume.active) {
       peersHoldMore |= !write.throughPeers && (write.origin == VolumeCore.Origin.PEER
           || !write.upToDateTargets.isEmpty() || !write.awaitingWritten.isEmpty());
@@ -1604,6 +1668,22 @@ public final class ReplicaCore {
       finishFlush(waiter);
     }
     connection.incomingBarriers.clear();
+    // writes of the lost Primary whose fate is unknown: any node they were meant for may miss them,
+    // and this node may miss some another got; the Secondaries connected to this one compare afresh
+    // (the one holding more of the generation's writes becomes the source, DRBD's reconciliation)
+    boolean unsettled = !connection.awaitingPeerAck.isEmpty();
+    for (Connection.ReceivedWrite received : connection.awaitingPeerAck.values()) {
+      markReceivedWriteMissed(connection, received, received.replicatedTo(), false);
+    }
+    connection.awaitingPeerAck.clear();
+    if (unsettled && role != Role.Primary) {
+      for (Connection other : new ArrayList<>(connections.values())) {
+        if (other != connection && other.ready() && other.peerRole != Role.Primary
+            && other.peer.disk() == Peer.Disk.DISKFUL) {
+          renegotiate(other, "the Primary " + connection.peer.name() + " was lost with writes not settled");
+        }
+      }
+    }
     for (Connection.FencedRead fenced : connection.fencedReads) {
       ResyncRequest request = fenced.request();
       if (fenced.requester().id == fenced.requesterConnectionId()) {
@@ -1693,7 +1773,7 @@ public final class ReplicaCore {
         flags |= ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION;
       }
       states.add(new ReplicaState.VolumeState(volume.number, volume.diskState.ordinal(), flags, volume.sizeBytes,
-          current, bitmapUuids, history));
+          current, bitmapUuids, history, volume.generationWrites));
     }
     ReplicaState state = new ReplicaState(role == Role.Primary ? ReplicaState.ROLE_PRIMARY
         : ReplicaState.ROLE_SECONDARY, states, lastWriteSequence, primaryPeer());
@@ -1738,6 +1818,8 @@ public final class ReplicaCore {
       onResyncReply(connection, reply);
     } else if (message instanceof InSync inSync) {
       onInSync(connection, inSync);
+    } else if (message instanceof PeerAck peerAck) {
+      onPeerAck(connection, peerAck);
     } else if (message instanceof ResyncFinished finished) {
       onResyncFinished(connection, finished);
     } else if (message instanceof NewCurrentUuid newUuid) {
@@ -2279,6 +2361,15 @@ public final class ReplicaCore {
     if (connection.reportedRole == Role.Primary || connection.peerReportedRole == Role.Primary) {
       return connection.reportedRole == Role.Primary ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
     }
+    // two Secondaries of one generation: the one that holds more of its writer's writes is the
+    // source (each side's marks name the writes the other missed: not sent to it, missing from a
+    // PEER_ACK, or without one when the writer was lost)
+    ReplicaState.VolumeState theirs = connection.peerVolumeState(volume.number);
+    long mine = peerVolume.reportedState == null ? 0 : peerVolume.reportedState.generationWrites();
+    long their = theirs == null ? 0 : theirs.generationWrites();
+    if (mine > 0 && their > 0 && mine != their) {
+      return mine > their ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
+    }
     // with the generation unchanged only a crash marks blocks (its replayed activity log): the side
     // that marked nothing kept everything it acknowledged
     if ((peerVolume.myChanges == 0) != (peerVolume.theirChanges == 0)) {
@@ -2721,7 +2812,8 @@ public final class ReplicaCore {
     }
     int slot = volume.slotOfPeer.get(connection.peer.nodeId());
     for (PeerVolume.Outstanding range : sync.ranges()) {
-      volume.markInSync(slot, range.offset(), range.length());
+      // the source's data is here now, but for writes it missed that arrived meanwhile
+      volume.markInSyncExcept(slot, range.offset(), range.length(), peerVolume.tainted);
       if (connection.id == sync.connectionId()) {
         send(connection, new InSync(volume.number, range.offset(), range.length()));
       }
@@ -2745,9 +2837,11 @@ public final class ReplicaCore {
     List<Long> lineage = new ArrayList<>();
     ReplicaState.VolumeState told = source.peerState == null ? null : source.peerState.volumes().stream()
         .filter(state -> state.number() == volume.number).findFirst().orElse(null);
-    if (told != null && sameUuid(told.currentUuid(), adopted)) {
+    boolean sourceLineage = told != null && sameUuid(told.currentUuid(), adopted);
+    if (sourceLineage) {
       lineage.addAll(told.history());
     }
+    long sourceWrites = sourceLineage ? told.generationWrites() : 0;
     UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(
         withFlag(SuperblockFlag.WAS_UP_TO_DATE, true).apply(withFlag(SuperblockFlag.CONSISTENT, true).apply(
             superblock.withAdoptedGeneration(adopted, lineage).withPeerBitmapUuid(sourceNodeId, 0))));
@@ -2758,6 +2852,8 @@ public final class ReplicaCore {
         return;
       }
       volume.diskState = DiskState.UpToDate;
+      // it holds what the source held of the generation, and what the writer sent here meanwhile
+      volume.generationWrites = Math.max(volume.generationWrites, sourceWrites);
       discardMyData = false;
       List<Connection> renegotiate = new ArrayList<>();
       for (Connection connection : connections.values()) {
@@ -2773,7 +2869,12 @@ public final class ReplicaCore {
           Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
           if (slot != null && connection.ready()) {
             volume.clearSlotKeepingInFlight(slot);
+            // writes the source missed while it served this resync stay marked for it
+            for (long[] marked : other.tainted) {
+              volume.bitmap.set(slot, marked[0], marked[1]);
+            }
           }
+          other.tainted.clear();
         } else if (connection.ready() && (other.replication == ReplicationState.PausedSyncT
             || (other.replication == ReplicationState.WFBitMapT && other.direction == PeerVolume.Direction.TARGET))) {
           if (other.peerDisk == DiskState.UpToDate && sameUuid(other.peerCurrentUuid, adopted)) {
@@ -2892,25 +2993,7 @@ public final class ReplicaCore {
     // blocks marked for the peer after their data went out stay marked
     long start = inSync.offset();
     long end = start + length;
-    java.util.List<long[]> keep = new ArrayList<>();
-    for (long[] marked : peerVolume.tainted) {
-      long markedStart = marked[0] * BLOCK_BYTES;
-      long markedEnd = (marked[1] + 1) * BLOCK_BYTES;
-      if (markedStart < end && start < markedEnd) {
-        keep.add(new long[] {Math.max(start, markedStart), Math.min(end, markedEnd)});
-      }
-    }
-    keep.sort((a, b) -> Long.compare(a[0], b[0]));
-    long cursor = start;
-    for (long[] kept : keep) {
-      if (kept[0] > cursor) {
-        volume.markInSync(slot, cursor, kept[0] - cursor);
-      }
-      cursor = Math.max(cursor, kept[1]);
-    }
-    if (cursor < end) {
-      volume.markInSync(slot, cursor, end - cursor);
-    }
+    volume.markInSyncExcept(slot, start, length, peerVolume.tainted);
     peerVolume.served.removeIf(range -> range[0] >= start && range[0] + range[1] <= end);
     if (peerVolume.served.isEmpty()) {
       peerVolume.tainted.clear();
@@ -2986,6 +3069,13 @@ public final class ReplicaCore {
     }
     PeerVolume peerVolume = connection.volume(volume.number);
     peerVolume.peerCurrentUuid = newUuid.uuid();
+    // the writes that follow on this connection are the new generation's
+    volume.generationWrites = 0;
+    if (peerVolume.direction == PeerVolume.Direction.TARGET) {
+      // resyncing from the Primary, which writes here too: the new generation is complete here
+      // once the resync ends, also where the resync itself stays within the old one
+      peerVolume.adoptGeneration = true;
+    }
     if (!volume.diskful() || volume.diskState != DiskState.UpToDate || peerVolume.direction != PeerVolume.Direction.NONE
         || volume.activityLog == null) {
       return; // a SyncTarget adopts the source's generation when the resync ends
@@ -3050,6 +3140,10 @@ public final class ReplicaCore {
       return;
     }
     applicationBytesSinceTick += message.length();
+    volume.replicatedSinceStart = true;
+    volume.generationWrites = Math.max(volume.generationWrites, message.sequence());
+    connection.awaitingPeerAck.put(message.sequence(), new Connection.ReceivedWrite(volume.number, message.offset(),
+        message.length(), message.replicatedTo()));
     connection.incomingWrites.add(write);
     volume.pending.add(write);
     connection.lastWriteReceived = Math.max(connection.lastWriteReceived, message.sequence());
@@ -3072,6 +3166,7 @@ public final class ReplicaCore {
       write.awaitingReceived.remove(nodeId);
       if (write.awaitingWritten.remove(nodeId)) {
         if (ack.kind() == WriteAck.WRITTEN) {
+          write.writtenMask |= 1 << nodeId;
           if (write.upToDateTargets.contains(nodeId)) {
             write.peersWritten++;
           }
@@ -3095,6 +3190,10 @@ public final class ReplicaCore {
    * lacks.
    */
   private void tellOutOfSync(VolumeCore volume, Connection connection, VolumeCore.PendingWrite write) {
+    tellOutOfSync(volume, connection, write.start() / BLOCK_BYTES, (write.end() - 1) / BLOCK_BYTES);
+  }
+
+  private void tellOutOfSync(VolumeCore volume, Connection connection, long first, long last) {
     if (connection == null || !connection.ready() || volume.diskState != DiskState.UpToDate) {
       return;
     }
@@ -3103,8 +3202,6 @@ public final class ReplicaCore {
         && peerVolume.replication != ReplicationState.SyncSource) {
       return; // the bitmaps are being exchanged, or it is no target of ours: the marks wait for the next exchange
     }
-    long first = write.start() / BLOCK_BYTES;
-    long last = (write.end() - 1) / BLOCK_BYTES;
     send(connection, new BitmapRuns(volume.number, true, List.of(new BitmapRuns.BlockRun(first, last - first + 1))));
     if (peerVolume.replication == ReplicationState.Established) {
       peerVolume.direction = PeerVolume.Direction.SOURCE;

@@ -94,6 +94,10 @@ final class VolumeCore {
     /** UpToDate peers it was sent to; those that wrote it (a write through peers fails when none did). */
     final Set<Integer> upToDateTargets = new TreeSet<>();
     int peersWritten;
+    /** CLIENT: the sequence it was replicated with (0: sent to no peer), and the peers that wrote it. */
+    long replicationSequence;
+    int writtenMask;
+    boolean peerAckSent;
     /** Quorum was lost while it waited for a peer: it is not acknowledged (on-no-quorum io-error). */
     boolean quorumLost;
     boolean localDone;
@@ -181,6 +185,14 @@ final class VolumeCore {
   final List<PendingWrite> active = new ArrayList<>();
   final Deque<SuperblockChange> superblockChanges = new ArrayDeque<>();
   boolean metadataInFlight;
+  /**
+   * The sequence of the last write of the current generation's writer held here (this node's own
+   * last write when it is the writer); 0 when unknown: nothing written in the generation yet, or
+   * this node started since. Two Secondaries of one generation compare it: the higher holds more.
+   */
+  long generationWrites;
+  /** Writes of this volume went to or came from a peer since the core started. */
+  boolean replicatedSinceStart;
   /** The disk failed and the mark saying so (superblock Outdated, the failed writes' bits) is still to be written. */
   boolean failureMarkPending;
   String failure;
@@ -372,7 +384,9 @@ final class VolumeCore {
     long last = (write.end() - 1) / MetadataLayout.BITMAP_BYTES_PER_BIT;
     bitmap.set(slot, first, last);
     write.missedSlots.add(slot);
-    if (peer != null && !peer.served.isEmpty()) {
+    if (peer != null && (!peer.served.isEmpty() || peer.direction == PeerVolume.Direction.TARGET)) {
+      // a source serving this peer, or a target resyncing from it: the blocks stay marked when a
+      // resynced range that covers them is reported in sync
       peer.tainted.add(new long[] {first, last});
     }
   }
@@ -385,6 +399,34 @@ final class VolumeCore {
         bitmap.set(slot, write.start() / MetadataLayout.BITMAP_BYTES_PER_BIT,
             (write.end() - 1) / MetadataLayout.BITMAP_BYTES_PER_BIT);
       }
+    }
+  }
+
+  /**
+   * Clears the bits of {@code slot} for the range, but for the blocks in {@code tainted} (pairs of
+   * first and last block): marked for the peer while the range was being resynced.
+   */
+  void markInSyncExcept(int slot, long offset, long length, List<long[]> tainted) {
+    long blockBytes = MetadataLayout.BITMAP_BYTES_PER_BIT;
+    long end = offset + length;
+    List<long[]> keep = new ArrayList<>();
+    for (long[] marked : tainted) {
+      long markedStart = marked[0] * blockBytes;
+      long markedEnd = (marked[1] + 1) * blockBytes;
+      if (markedStart < end && offset < markedEnd) {
+        keep.add(new long[] {Math.max(offset, markedStart), Math.min(end, markedEnd)});
+      }
+    }
+    keep.sort((a, b) -> Long.compare(a[0], b[0]));
+    long cursor = offset;
+    for (long[] kept : keep) {
+      if (kept[0] > cursor) {
+        markInSync(slot, cursor, kept[0] - cursor);
+      }
+      cursor = Math.max(cursor, kept[1]);
+    }
+    if (cursor < end) {
+      markInSync(slot, cursor, end - cursor);
     }
   }
 

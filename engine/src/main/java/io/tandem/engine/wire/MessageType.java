@@ -24,7 +24,8 @@ public enum MessageType {
   NEW_CURRENT_UUID(42),
   TWO_PHASE(43),
   CHECKSUM_REQUEST(44),
-  CHECKSUM_REPLY(45);
+  CHECKSUM_REPLY(45),
+  PEER_ACK(46);
 
   private static final int LAST_HANDSHAKE_CODE = 15;
 

@@ -70,9 +70,12 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
    * @param bitmapUuids per peer node id (0..31): the generation that node's bitmap slot tracks
    *     changes against; kept sorted by node id, unmodifiable
    * @param history older generations, newest first, at most 16
+   * @param generationWrites the sequence of the last write of the current generation's writer this
+   *     node holds (the writer's own last write on the writer), ≥ 0; 0 when unknown (nothing
+   *     written yet, or the node restarted since)
    */
   public record VolumeState(int number, int diskState, int flags, long sizeBytes, long currentUuid,
-      Map<Integer, Long> bitmapUuids, List<Long> history) {
+      Map<Integer, Long> bitmapUuids, List<Long> history, long generationWrites) {
 
     /** This node was Primary and crashed: it did not stop gracefully. */
     public static final int FLAG_CRASHED_PRIMARY = 1;
@@ -91,12 +94,21 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
     public static final int MAX_BITMAP_UUIDS = WireProtocol.MAX_NODE_ID + 1;
     public static final int MAX_HISTORY = 16;
 
-    static final int FIXED_BYTES = 22;
+    static final int FIXED_BYTES = 30;
     static final int BITMAP_ENTRY_BYTES = 9;
     static final int HISTORY_ENTRY_BYTES = 8;
 
+    /** A volume state without a known position in its generation's writes. */
+    public VolumeState(int number, int diskState, int flags, long sizeBytes, long currentUuid,
+        Map<Integer, Long> bitmapUuids, List<Long> history) {
+      this(number, diskState, flags, sizeBytes, currentUuid, bitmapUuids, history, 0);
+    }
+
     public VolumeState {
       Bodies.requireVolume(number);
+      if (generationWrites < 0) {
+        throw new IllegalArgumentException("generationWrites " + generationWrites + " is negative");
+      }
       Bodies.requireWithin(diskState, 0, 0xff, "diskState");
       Bodies.requireWithin(flags, 0, 0xff, "flags");
       if (sizeBytes < 0) {
@@ -132,7 +144,8 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
           .putLong(sizeBytes)
           .putLong(currentUuid)
           .put((byte) bitmapUuids.size())
-          .put((byte) history.size());
+          .put((byte) history.size())
+          .putLong(generationWrites);
       // the map is sorted: ascending node ids
       bitmapUuids.forEach((nodeId, uuid) -> body.put(nodeId.byteValue()).putLong(uuid));
       history.forEach(body::putLong);
@@ -147,6 +160,7 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
       long currentUuid = body.getLong();
       int entries = Byte.toUnsignedInt(body.get());
       int historyCount = Byte.toUnsignedInt(body.get());
+      long generationWrites = body.getLong();
       String where = MessageType.REPLICA_STATE + " volume " + number;
       if (entries > MAX_BITMAP_UUIDS) {
         throw new WireFormatException(where + " bitmap UUID count " + entries + " exceeds " + MAX_BITMAP_UUIDS);
@@ -172,7 +186,8 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
         history.add(body.getLong());
       }
       return Bodies.construct(where,
-          () -> new VolumeState(number, diskState, flags, sizeBytes, currentUuid, bitmapUuids, history));
+          () -> new VolumeState(number, diskState, flags, sizeBytes, currentUuid, bitmapUuids, history,
+              generationWrites));
     }
   }
 

@@ -207,6 +207,7 @@ public final class WireDecoder {
         case RESYNC_REQUEST -> ResyncRequest.decode(fields);
         case RESYNC_REPLY -> ResyncReply.decode(fields);
         case IN_SYNC -> InSync.decode(fields);
+        case PEER_ACK -> PeerAck.decode(fields);
         case RESYNC_FINISHED -> ResyncFinished.decode(fields);
         case NEW_CURRENT_UUID -> NewCurrentUuid.decode(fields);
         case TWO_PHASE -> TwoPhase.decode(fields);

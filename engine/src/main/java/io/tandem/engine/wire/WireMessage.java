@@ -6,7 +6,7 @@ package io.tandem.engine.wire;
  */
 public sealed interface WireMessage permits Hello, Authenticate, Welcome, Refused, Ping, Pong, ReplicaState,
     DataWrite, WriteAck, Barrier, BarrierAck, BitmapRuns, ResyncRequest, ResyncReply, InSync, ResyncFinished,
-    NewCurrentUuid, TwoPhase, ChecksumRequest, ChecksumReply {
+    NewCurrentUuid, TwoPhase, ChecksumRequest, ChecksumReply, PeerAck {
 
   MessageType type();
 

@@ -56,7 +56,7 @@
  * HELLO 1, AUTHENTICATE 2, WELCOME 3, REFUSED 4, PING 16, PONG 17, and for replication
  * REPLICA_STATE 32, DATA_WRITE 33, WRITE_ACK 34, BARRIER 35, BARRIER_ACK 36, BITMAP_RUNS 37,
  * RESYNC_REQUEST 38, RESYNC_REPLY 39, IN_SYNC 40, RESYNC_FINISHED 41, NEW_CURRENT_UUID 42,
- * TWO_PHASE 43, CHECKSUM_REQUEST 44, CHECKSUM_REPLY 45.
+ * TWO_PHASE 43, CHECKSUM_REQUEST 44, CHECKSUM_REPLY 45, PEER_ACK 46.
  *
  * <h2>Bodies</h2>
  * <pre>
@@ -101,7 +101,9 @@
  * | +12 | 8    |   current UUID
  * | +20 | 1    |   bitmap UUID count b, ≤ 32
  * | +21 | 1    |   history count h, ≤ 16
- * | +22 | 9·b  |   b × (node id u8, 0..31, ascending; that node's bitmap UUID u64)
+ * | +22 | 8    |   generation writes: the sequence of the last write of the current generation's
+ * |     |      |   writer held here, ≥ 0 (0: unknown)
+ * | +30 | 9·b  |   b × (node id u8, 0..31, ascending; that node's bitmap UUID u64)
  * |     | 8·h  |   h × history UUID u64, newest first
  *
  * DATA_WRITE (33)
@@ -174,6 +176,12 @@
  * |     |      | bytes (the last may be shorter),    |     |      | bit i % 8 from the least
  * |     |      | block 0's first                     |     |      | significant) set when block i
  *                                                    |     |      | differs; the bits from b on zero
+ *
+ * PEER_ACK (46)
+ * | off | size | field
+ * |-----|------|-----------------------------
+ * | 0   | 8    | the write's sequence, ≥ 1
+ * | 8   | 4    | written by: a bit per node id that holds the write
  * </pre>
  * A body must be exactly as long as its fields; trailing bytes are an error. Reserved bytes are
  * zero, a boolean is 0 or 1, and a code outside its list is an error — except where a newer peer's
@@ -213,6 +221,10 @@
  *       serves reads of a node without usable data. IN_SYNC tells the source that a range is
  *       durable on the target: the source clears its bits for it. RESYNC_FINISHED ends the resync
  *       of a volume; the target takes the source's current UUID.</li>
+ *   <li>PEER_ACK: a write of the Primary left its pipeline; the mask names the nodes that wrote
+ *       it. A Secondary marks the write out of sync for the nodes it was meant for that are not in
+ *       the mask, and takes every write it received without a PEER_ACK as missed by the other
+ *       nodes when it loses the Primary.</li>
  *   <li>NEW_CURRENT_UUID: the primary started a new generation while connected, and the peer,
  *       which has every write, takes it too.</li>
  *   <li>TWO_PHASE carries a change the whole cluster agrees to first (a promotion): PREPARE to

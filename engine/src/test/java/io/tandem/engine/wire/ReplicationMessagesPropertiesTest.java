@@ -221,7 +221,8 @@ class ReplicationMessagesPropertiesTest {
             Arbitraries.longs().between(0, Long.MAX_VALUE), Arbitraries.longs(),
             Arbitraries.maps(Arbitraries.integers().between(0, WireProtocol.MAX_NODE_ID), Arbitraries.longs())
                 .ofMaxSize(VolumeState.MAX_BITMAP_UUIDS),
-            Arbitraries.longs().list().ofMaxSize(VolumeState.MAX_HISTORY))
+            Arbitraries.longs().list().ofMaxSize(VolumeState.MAX_HISTORY),
+            Arbitraries.longs().between(0, Long.MAX_VALUE))
         .as(VolumeState::new);
     return Combinators.combine(Arbitraries.integers().between(ReplicaState.ROLE_SECONDARY, ReplicaState.ROLE_PRIMARY),
             volumeStates.list().ofMaxSize(6).uniqueElements(VolumeState::number))
@@ -314,6 +315,7 @@ class ReplicationMessagesPropertiesTest {
         Combinators.combine(longs, volumes(), offsets, dataLengths).as(ResyncRequest::new),
         replies,
         Combinators.combine(volumes(), offsets, Arbitraries.longs().between(1, 1L << 50)).as(InSync::new),
+        Combinators.combine(Arbitraries.longs().between(1, Long.MAX_VALUE), Arbitraries.integers()).as(PeerAck::new),
         Combinators.combine(volumes(), longs).as(ResyncFinished::new),
         Combinators.combine(volumes(), longs).as(NewCurrentUuid::new),
         Combinators.combine(longs, Arbitraries.integers().between(TwoPhase.PREPARE, TwoPhase.ABORT),

@@ -49,17 +49,19 @@ class ReplicationMessagesTest {
 
   /**
    * REPLICA_STATE from node 2: Primary; volume 0 with disk state code 4, crashed primary and
-   * reconnect, 1 GiB, bitmap UUIDs for nodes 1 and 3, two history entries; volume 1 empty.
+   * reconnect, 1 GiB, bitmap UUIDs for nodes 1 and 3, two history entries, holding its generation's
+   * writes up to 258; volume 1 empty.
    */
   static final byte[] REPLICA_STATE = Bytes.of()
       .hex("54445250 0001 0020 02 00").zeroes(10)
-      .hex("0000005a ac45cba2 ff3e45e7")    // body length 90
+      .hex("0000006a ef248b4e 70340fc0")    // body length 106
       .hex("01 00 0002")                    // Primary, reserved, 2 volumes
       .hex("0000000000000007")              // last write sequence 7
       .hex("0000 04 05")                    // volume 0, disk state 4, flags CRASHED_PRIMARY | RECONNECT
       .hex("0000000040000000")              // 1 GiB
       .hex("a1b2c3d4e5f60718")              // current UUID
       .hex("02 02")                         // 2 bitmap UUIDs, 2 history entries
+      .hex("0000000000000102")              // generation writes 258
       .hex("01 3333333333333333")           // node 1's bitmap UUID: ascending node ids
       .hex("03 2222222222222222")           // node 3's
       .hex("4444444444444444 5555555555555555") // history
@@ -67,12 +69,13 @@ class ReplicationMessagesTest {
       .hex("0000000000000000")              // size 0
       .hex("0000000000000004")              // current UUID
       .hex("00 00")                         // no bitmap UUIDs, no history
+      .hex("0000000000000000")              // generation writes unknown
       .array();
 
   static final ReplicaState REPLICA_STATE_MESSAGE = new ReplicaState(ReplicaState.ROLE_PRIMARY, List.of(
       new VolumeState(0, 4, VolumeState.FLAG_CRASHED_PRIMARY | VolumeState.FLAG_RECONNECT, 1L << 30,
           0xa1b2c3d4e5f60718L, descending(Map.of(3, 0x2222222222222222L, 1, 0x3333333333333333L)),
-          List.of(0x4444444444444444L, 0x5555555555555555L)),
+          List.of(0x4444444444444444L, 0x5555555555555555L), 258),
       new VolumeState(1, 0, 0, 0, 4, Map.of(), List.of())), 7);
 
   /** BITMAP_RUNS from node 1: volume 7, the last part, blocks 0..7, 100, and 32 from 2^32. */
@@ -121,6 +124,7 @@ class ReplicationMessagesTest {
     bodies.put(new ResyncReply(6, 2, 8192, 4096, ResyncReply.ZEROES, null),
         "0000000000000006 0002 0000000000002000 00001000 01");
     bodies.put(new InSync(1, 0, 1L << 40), "0001 0000000000000000 0000010000000000");
+    bodies.put(new PeerAck(0x1234, 0b101), "0000000000001234 00000005");
     bodies.put(new ResyncFinished(1, 0x0102030405060708L), "0001 0102030405060708");
     bodies.put(new NewCurrentUuid(0, -2), "0000 fffffffffffffffe 00000000");
     bodies.put(new NewCurrentUuid(3, 5, 0b110), "0003 0000000000000005 00000006");
@@ -269,6 +273,7 @@ class ReplicationMessagesTest {
         .isEqualTo("RESYNC_REQUEST body of 32 bytes, expected 31");
     assertThat(errorOf(40, "0001 0000000000000000 00000100000000")).isEqualTo("IN_SYNC body of 17 bytes, expected 18");
     assertThat(errorOf(41, "0001 0102030405060708 09")).isEqualTo("RESYNC_FINISHED body of 11 bytes, expected 10");
+    assertThat(errorOf(46, "0000000000000001 000005")).isEqualTo("PEER_ACK body of 11 bytes, expected 12");
     assertThat(errorOf(42, "")).isEqualTo("NEW_CURRENT_UUID body of 0 bytes, expected 14");
   }
 
@@ -305,25 +310,27 @@ class ReplicationMessagesTest {
     assertThat(errorOf(32, "02 00 0000 0000000000000000")).isEqualTo("REPLICA_STATE role 2 is not within 0..1");
     assertThat(errorOf(32, "00 00 0000 0000000000000000 00"))
         .isEqualTo("REPLICA_STATE body has 1 trailing byte after the volumes");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 00 0000"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 00 0000000000000000 0000"))
         .isEqualTo("REPLICA_STATE body has 2 trailing bytes after the volumes");
-    assertThat(errorOf(32, "00 00 0002 0000000000000000 " + volume0 + " 00 00"))
-        .isEqualTo("REPLICA_STATE body ends inside volume entry 1: 0 bytes left, 22 needed");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 01 01 01 3333333333333333"))
+    assertThat(errorOf(32, "00 00 0002 0000000000000000 " + volume0 + " 00 00 0000000000000000"))
+        .isEqualTo("REPLICA_STATE body ends inside volume entry 1: 0 bytes left, 30 needed");
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 01 01 0000000000000000 01 3333333333333333"))
         .isEqualTo("REPLICA_STATE body ends inside the bitmap UUIDs and history of volume 0: 9 bytes left, 17 needed");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 21 00"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 00 ffffffffffffffff"))
+        .isEqualTo("REPLICA_STATE volume 0 generationWrites -1 is negative");
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 21 00 0000000000000000"))
         .isEqualTo("REPLICA_STATE volume 0 bitmap UUID count 33 exceeds 32");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 11"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 11 0000000000000000"))
         .isEqualTo("REPLICA_STATE volume 0 history count 17 exceeds 16");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 02 00 03 2222222222222222 01 3333333333333333"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 02 00 0000000000000000 03 2222222222222222 01 3333333333333333"))
         .isEqualTo("REPLICA_STATE volume 0 bitmap UUID node ids are not ascending: 1 after 3");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 02 00 01 2222222222222222 01 3333333333333333"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 02 00 0000000000000000 01 2222222222222222 01 3333333333333333"))
         .isEqualTo("REPLICA_STATE volume 0 bitmap UUID node ids are not ascending: 1 after 1");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 01 00 20 2222222222222222"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 01 00 0000000000000000 20 2222222222222222"))
         .isEqualTo("REPLICA_STATE volume 0 bitmapUuids node id 32 is not within 0..31");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 0000 04 05 8000000000000000 a1b2c3d4e5f60718 00 00"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 0000 04 05 8000000000000000 a1b2c3d4e5f60718 00 00 0000000000000000"))
         .isEqualTo("REPLICA_STATE volume 0 sizeBytes -9223372036854775808 is negative");
-    assertThat(errorOf(32, "00 00 0002 0000000000000000 " + volume0 + " 00 00 " + volume0 + " 00 00"))
+    assertThat(errorOf(32, "00 00 0002 0000000000000000 " + volume0 + " 00 00 0000000000000000 " + volume0 + " 00 00 0000000000000000"))
         .isEqualTo("REPLICA_STATE volume 0 appears twice");
   }
 
@@ -369,6 +376,7 @@ class ReplicationMessagesTest {
     assertThat(errorOf(39, "0000000000000006 0002 0000000000002000 fe000000 01"))
         .isEqualTo("RESYNC_REPLY length 4261412864 is not within 1..33554432");
     assertThat(errorOf(40, "0001 0000000000000000 0000000000000000")).isEqualTo("IN_SYNC length 0 is not at least 1");
+    assertThat(errorOf(46, "0000000000000000 00000001")).isEqualTo("PEER_ACK sequence 0 is not ≥ 1");
     assertThat(errorOf(40, "0001 0000000000000001 7fffffffffffffff"))
         .isEqualTo("IN_SYNC offset 1 + length 9223372036854775807 overflows");
   }
@@ -479,6 +487,7 @@ class ReplicationMessagesTest {
         new ResyncReply(10, 7, 0, 65536, ResyncReply.ZEROES, null),
         new ResyncReply(11, 7, 0, 65536, ResyncReply.FAILED, null),
         new InSync(7, 65536, 1L << 35),
+        new PeerAck(42, 0b111),
         new ResyncFinished(7, 0x1234),
         new NewCurrentUuid(7, 0x5678),
         new TwoPhase(5, TwoPhase.PREPARE, TwoPhase.PROMOTE, ""),
