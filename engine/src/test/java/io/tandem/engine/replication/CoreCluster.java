@@ -243,6 +243,12 @@ final class CoreCluster {
     stalledDisks.add(node);
   }
 
+  /** Drops the messages from {@code from} waiting at the stalled {@code node}: lost with a broken connection. */
+  void loseWaitingMessages(int node, int from) {
+    parked.removeIf(pending -> pending.node().nodeId == node && pending.event() instanceof Event.PeerReceived received
+        && received.nodeId() == from);
+  }
+
   /** Lets a stalled node (and its disk) go on, its waiting events first. */
   void resume(int node) {
     stalled.remove(node);

@@ -440,6 +440,54 @@ class ReplicationScenariosTest {
     assertThat(cluster.node(1).readAll(SIZE).slice(8192, 4096)).isEqualTo(pattern(4096, 1));
   }
 
+  /**
+   * Three nodes, alpha Primary; bravo writes the second write, charlie never receives it (its
+   * connection to alpha breaks with the write in flight). Returns the request id of that write.
+   */
+  private static long charlieMissesAWrite(CoreCluster cluster) {
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    cluster.stall(2);
+    long missed = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 8192, 4096, Set.of(),
+        pattern(4096, 2)));
+    cluster.runUntil(c -> false);
+    cluster.loseWaitingMessages(2, 0);
+    return missed;
+  }
+
+  @Test
+  void aWriteASecondaryMissedIsMarkedByTheOtherSecondaryFromThePeerAck() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
+    long missed = charlieMissesAWrite(cluster);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    assertThat(cluster.completion(0, missed).status()).isEqualTo(IoStatus.OK);
+    // bravo learned from the PEER_ACK that charlie lacks the write, and tells charlie
+    assertThat(peer(cluster, 1, 2).volumes().get(0).outOfSyncKib()).isEqualTo(4);
+    cluster.resume(2);
+    cluster.run();
+    assertThat(cluster.node(2).readAll(SIZE).slice(8192, 4096)).isEqualTo(pattern(4096, 2));
+    assertSameData(cluster, 1, 2);
+    assertThat(peer(cluster, 1, 2).volumes().get(0).outOfSyncKib()).isZero();
+  }
+
+  @Test
+  void secondariesThatLoseThePrimaryWithAWriteUnsettledReconcileFromTheOneThatHoldsMore() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
+    charlieMissesAWrite(cluster);
+    // alpha is lost before it could tell anyone who wrote the second write
+    cluster.disconnect(0, 1);
+    cluster.disconnect(0, 2);
+    cluster.resume(2);
+    cluster.run();
+    assertThat(peer(cluster, 1, 2).connection()).isEqualTo(ConnectionState.Connected);
+    assertThat(cluster.node(2).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.UpToDate);
+    assertThat(cluster.node(2).readAll(SIZE).slice(8192, 4096)).isEqualTo(pattern(4096, 2));
+    assertSameData(cluster, 1, 2);
+  }
+
   @Test
   void onlineVerifyReportsBlocksThatDifferAndMarksThem() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
