@@ -321,6 +321,14 @@ public final class ReplicaCore {
    * peer; it completes when all of them are done (a peer that disconnects no longer counts).
    */
   private void flush(VolumeCore volume, Event.ClientRequest request) {
+    if (role == Role.Primary) {
+      QuorumVerdict quorum = quorum();
+      if (!quorum.hasQuorum()) {
+        complete(request.requestId(), IoStatus.IO_ERROR, "resource " + settings.resource() + " on "
+            + settings.nodeName() + " has no quorum (" + quorum.reason() + "); the flush is refused");
+        return;
+      }
+    }
     Connection.FlushWaiter waiter = new Connection.FlushWaiter(request.requestId());
     if (!volume.servesLocally()) {
       if (role == Role.Primary && sendBarriers(volume, waiter) > 0) {
@@ -620,7 +628,10 @@ public final class ReplicaCore {
         tracking.add(connection.peer.nodeId());
       }
     }
+    // a Primary writing with quorum again: its data is the authority, whatever it lost before
+    boolean quorate = role == Role.Primary && quorum().hasQuorum();
     changeSuperblock(volume, superblock -> withFlag(SuperblockFlag.UNWRITTEN_GENERATION, unwritten)
+        .andThen(quorate ? withFlag(SuperblockFlag.PRIMARY_LOST_QUORUM, false) : UnaryOperator.identity())
         .apply(superblock.withNewGeneration(next, tracking)), Effect.DataSync.NONE, VolumeCore.LogCleanup.KEEP, () -> {
           volume.generationChangeInFlight = false;
           int weak = 0;
@@ -911,7 +922,8 @@ public final class ReplicaCore {
   private void finishClientWrite(VolumeCore volume, VolumeCore.PendingWrite write) {
     if (!write.answered && write.localDone) {
       boolean peersDone;
-      if (settings.protocol() == ReplicationProtocol.C) {
+      if (settings.protocol() == ReplicationProtocol.C || write.durability == Durability.FORCED) {
+        // a FUA write is a durability point on every replica, whatever the protocol
         peersDone = write.awaitingWritten.isEmpty();
       } else if (settings.protocol() == ReplicationProtocol.B) {
         peersDone = write.awaitingReceived.isEmpty();
@@ -1066,6 +1078,29 @@ public final class ReplicaCore {
     }
     broadcastState();
     resumeDemotion();
+  }
+
+  /**
+   * A Primary without quorum records so in its superblock (DRBD's MDF_PRIMARY_LOST_QUORUM): what it
+   * wrote since its generation parted from the majority's was never acknowledged, so when it meets
+   * a majority that moved on, it takes their data instead of holding a split brain
+   * (yieldingSideSyncs). Writing with quorum again, or adopting a peer's generation, clears it.
+   */
+  private void recordQuorumLoss() {
+    if (role != Role.Primary || quorum().hasQuorum()) {
+      return;
+    }
+    for (VolumeCore volume : volumes.values()) {
+      if (volume.servesLocally() && volume.superblock != null
+          && !volume.superblock.flags().contains(SuperblockFlag.PRIMARY_LOST_QUORUM) && !volume.recordingQuorumLoss) {
+        volume.recordingQuorumLoss = true;
+        changeSuperblock(volume, withFlag(SuperblockFlag.PRIMARY_LOST_QUORUM, true), Effect.DataSync.NONE,
+            VolumeCore.LogCleanup.KEEP, () -> {
+              volume.recordingQuorumLoss = false;
+              broadcastState();
+            });
+      }
+    }
   }
 
   /**
@@ -1663,8 +1698,14 @@ public final class ReplicaCore {
     }
     List<Connection.FlushWaiter> flushes = new ArrayList<>(connection.barriers.values());
     connection.barriers.clear();
+    boolean quorate = quorum().hasQuorum();
     for (Connection.FlushWaiter waiter : flushes) {
       waiter.awaiting.remove(nodeId);
+      if (!quorate && waiter.failure == null) {
+        // the writes it covers may be durable on a minority only: the flush is not confirmed
+        waiter.failure = "resource " + settings.resource() + " on " + settings.nodeName() + " lost quorum ("
+            + quorum().reason() + ") before the flush was confirmed";
+      }
       finishFlush(waiter);
     }
     connection.incomingBarriers.clear();
@@ -1719,7 +1760,7 @@ public final class ReplicaCore {
     // writes already on the local disk that the peer missed: the generation moves on now, or the
     // peer could come back believing it holds this generation. Nothing is written in the new one
     // (the next write starts another): a majority that moved on from the old one meanwhile is no
-    // split brain, this side just takes its data (unwrittenSideSyncs)
+    // split brain, this side just takes its data (yieldingSideSyncs)
     for (VolumeCore.PendingWrite write : owed) {
       VolumeCore volume = volumes.get(write.request.volume());
       if (!write.throughPeers && volume.servesLocally() && !volume.generationChangeInFlight) {
@@ -1727,6 +1768,7 @@ public final class ReplicaCore {
         volume.newGenerationOnFirstWrite = role == Role.Primary;
       }
     }
+    recordQuorumLoss();
     for (VolumeCore volume : volumes.values()) {
       resumePausedTarget(volume);
     }
@@ -1948,7 +1990,7 @@ public final class ReplicaCore {
       ResyncDecision.Kind kind = ResyncDecider.decide(mySide(volume, connection, peerVolume),
           peerSide(connection, theirs), settings.protocol()).kind();
       if ((kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY)
-          && unwrittenSideSyncs(connection, peerVolume.reportedState, theirs) == null) {
+          && yieldingSideSyncs(connection, peerVolume.reportedState, theirs) == null) {
         return true;
       }
     }
@@ -2023,7 +2065,7 @@ public final class ReplicaCore {
           peerSide(connection, theirs), settings.protocol());
       ResyncDecision.Kind kind = decision.kind();
       if (kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY) {
-        ResyncDecision unwritten = unwrittenSideSyncs(connection, peerVolume.reportedState, theirs);
+        ResyncDecision unwritten = yieldingSideSyncs(connection, peerVolume.reportedState, theirs);
         boolean mineInconsistent = peerVolume.reportedDisk == DiskState.Inconsistent;
         boolean theirsInconsistent = peerVolume.peerReportedDisk == DiskState.Inconsistent;
         if (unwritten != null) {
@@ -2109,42 +2151,68 @@ public final class ReplicaCore {
   }
 
   /**
-   * Two generations that parted from a common one are no split brain when one of them was started
-   * only because a peer was lost with writes in flight and nothing was written in it since: that
-   * side holds its parent generation plus writes it marked for the peers that missed them, and the
-   * other side moved on from that parent. The unwritten side becomes SyncTarget — of the union of
-   * both bitmaps when the other side tracks it since the parent, else of everything. Both sides
-   * compute the same from what they reported; with both unwritten, the higher node id yields.
-   * Null when this does not apply.
+   * Two generations that parted from a common one are no split brain when one side yields:
+   * <ul>
+   *   <li>its generation was started only because a peer was lost with writes in flight and nothing
+   *       was written in it since: it holds its parent generation plus writes it marked for the
+   *       peers that missed them, and the other side moved on from that parent;</li>
+   *   <li>or it lost quorum as Primary and the other side did not: what it wrote since the
+   *       generations parted never reached a majority (a write is acknowledged with quorum only,
+   *       and a voter that wrote it holds its generation), so only unacknowledged writes (or, with
+   *       protocol A, writes that were never durable beyond this node) are dropped.</li>
+   * </ul>
+   * The yielding side becomes SyncTarget — of the union of both bitmaps when both track each other
+   * since the generation they share, else of everything. Both sides compute the same from what they
+   * reported; when both would yield, the higher node id does. Null when this does not apply.
    */
-  private ResyncDecision unwrittenSideSyncs(Connection connection, ReplicaState.VolumeState mine,
+  private ResyncDecision yieldingSideSyncs(Connection connection, ReplicaState.VolumeState mine,
       ReplicaState.VolumeState theirs) {
     if (mine == null || theirs == null) {
       return null;
     }
-    boolean mineUnwritten = (mine.flags() & ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION) != 0;
-    boolean theirsUnwritten = (theirs.flags() & ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION) != 0;
-    if (!mineUnwritten && !theirsUnwritten) {
+    boolean mineUnwritten = mine.has(ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION);
+    boolean theirsUnwritten = theirs.has(ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION);
+    boolean mineLost = mine.has(ReplicaState.VolumeState.FLAG_LOST_QUORUM_AS_PRIMARY);
+    boolean theirsLost = theirs.has(ReplicaState.VolumeState.FLAG_LOST_QUORUM_AS_PRIMARY);
+    boolean mineYields = mineUnwritten || (mineLost && !theirsLost);
+    boolean theirsYields = theirsUnwritten || (theirsLost && !mineLost);
+    if (!mineYields && !theirsYields) {
       return null;
     }
-    boolean iYield = mineUnwritten && (!theirsUnwritten || settings.nodeId() > connection.peer.nodeId());
+    boolean iYield = mineYields && (!theirsYields || settings.nodeId() > connection.peer.nodeId());
     ReplicaState.VolumeState yielding = iYield ? mine : theirs;
     ReplicaState.VolumeState other = iYield ? theirs : mine;
     int yieldingNode = iYield ? settings.nodeId() : connection.peer.nodeId();
-    if (yielding.history().isEmpty()) {
-      return null;
+    int otherNode = iYield ? connection.peer.nodeId() : settings.nodeId();
+    boolean unwritten = iYield ? mineUnwritten : theirsUnwritten;
+    boolean lostQuorum = iYield ? mineLost && !theirsLost : theirsLost && !mineLost;
+    // the newest generation of the yielding side the other side holds too (for an unwritten
+    // generation it must be its parent: the parent may hold acknowledged writes)
+    Long shared = null;
+    for (long uuid : yielding.history()) {
+      if (sameUuid(other.currentUuid(), uuid) || other.history().stream().anyMatch(held -> sameUuid(held, uuid))) {
+        shared = uuid;
+        break;
+      }
+      if (unwritten && !lostQuorum) {
+        break;
+      }
     }
-    long parent = yielding.history().get(0);
-    if (!sameUuid(other.currentUuid(), parent) && other.history().stream().noneMatch(uuid -> sameUuid(uuid, parent))) {
-      return null; // the other side never held that parent: a real split brain
+    if (shared == null) {
+      return null; // the other side never held it: a real split brain
     }
+    long ancestor = shared;
     Long tracked = other.bitmapUuids().get(yieldingNode);
-    boolean bitmap = tracked != null && sameUuid(tracked, parent);
+    Long ownTracking = yielding.bitmapUuids().get(otherNode);
+    boolean parentShared = sameUuid(yielding.history().get(0), ancestor);
+    boolean bitmap = tracked != null && sameUuid(tracked, ancestor)
+        && ((unwritten && parentShared) || (ownTracking != null && sameUuid(ownTracking, ancestor)));
     ResyncDecision.Kind kind = iYield
         ? (bitmap ? ResyncDecision.Kind.TARGET_BITMAP : ResyncDecision.Kind.TARGET_FULL)
         : (bitmap ? ResyncDecision.Kind.SOURCE_BITMAP : ResyncDecision.Kind.SOURCE_FULL);
-    return new ResyncDecision(kind, 0, -1, (iYield ? settings.nodeName() : connection.peer.name())
-        + " started a generation it wrote nothing in; it takes the data of the other side");
+    String who = iYield ? settings.nodeName() : connection.peer.name();
+    return new ResyncDecision(kind, 0, -1, who + (lostQuorum ? " lost quorum as Primary"
+        : " started a generation it wrote nothing in") + "; it takes the data of the other side");
   }
 
   /** Both sides hold data and report it: the bitmaps are exchanged (each side checks the same reported states). */
@@ -2842,9 +2910,10 @@ public final class ReplicaCore {
       lineage.addAll(told.history());
     }
     long sourceWrites = sourceLineage ? told.generationWrites() : 0;
-    UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(
+    UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.PRIMARY_LOST_QUORUM, false).apply(
+        withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(
         withFlag(SuperblockFlag.WAS_UP_TO_DATE, true).apply(withFlag(SuperblockFlag.CONSISTENT, true).apply(
-            superblock.withAdoptedGeneration(adopted, lineage).withPeerBitmapUuid(sourceNodeId, 0))));
+            superblock.withAdoptedGeneration(adopted, lineage).withPeerBitmapUuid(sourceNodeId, 0)))));
     renegotiateStaleReports(volume); // they reported this node Inconsistent
     changeSuperblock(volume, change, Effect.DataSync.FIRST, VolumeCore.LogCleanup.KEEP, () -> {
       peerVolume.finishing = false;
@@ -3090,7 +3159,8 @@ public final class ReplicaCore {
     long uuid = newUuid.uuid();
     renegotiateStaleReports(volume);
     volume.generationChangeInFlight = true;
-    changeSuperblock(volume, superblock -> superblock.withNewGeneration(uuid, tracking), Effect.DataSync.NONE,
+    changeSuperblock(volume, superblock -> withFlag(SuperblockFlag.PRIMARY_LOST_QUORUM, false)
+        .apply(superblock.withNewGeneration(uuid, tracking)), Effect.DataSync.NONE,
         VolumeCore.LogCleanup.KEEP, () -> {
           volume.generationChangeInFlight = false;
           if (!stateUnsettled()) {

@@ -191,6 +191,8 @@ final class VolumeCore {
    * this node started since. Two Secondaries of one generation compare it: the higher holds more.
    */
   long generationWrites;
+  /** The superblock change recording a Primary's loss of quorum is queued. */
+  boolean recordingQuorumLoss;
   /** Writes of this volume went to or came from a peer since the core started. */
   boolean replicatedSinceStart;
   /** The disk failed and the mark saying so (superblock Outdated, the failed writes' bits) is still to be written. */

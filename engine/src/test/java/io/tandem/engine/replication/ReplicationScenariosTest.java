@@ -489,6 +489,74 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void aPrimaryThatLostQuorumYieldsToAMajorityThatMovedOn() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.A, QuorumPolicy.MAJORITY);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    write(cluster, 0, 0, 4096, 1);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    // protocol A: alpha completes a write in a generation bravo never hears of, then loses quorum
+    cluster.stall(1);
+    assertThat(write(cluster, 0, 8192, 4096, 2).status()).isEqualTo(IoStatus.OK);
+    cluster.loseWaitingMessages(1, 0);
+    cluster.disconnect(0, 1);
+    cluster.resume(1);
+    cluster.run();
+    assertThat(cluster.request(0, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
+
+    // bravo and charlie move on
+    cluster.connect(1, 2);
+    cluster.run();
+    promote(cluster, 1);
+    write(cluster, 1, 1 << 20, 4096, 3);
+
+    // alpha's unconfirmed writes are dropped instead of holding a split brain
+    cluster.connect(0, 1);
+    cluster.connect(0, 2);
+    cluster.run();
+    for (int other : new int[] {1, 2}) {
+      assertThat(peer(cluster, 0, other).connection()).isEqualTo(ConnectionState.Connected);
+      assertThat(cluster.node(0).core.peerProblem(other)).isNull();
+    }
+    assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.UpToDate);
+    assertSameData(cluster, 0, 1);
+    assertSameData(cluster, 0, 2);
+  }
+
+  @Test
+  void aFuaWriteWaitsForThePeerEvenWithProtocolA() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.A);
+    cluster.stall(1);
+    long fua = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 8192, 4096,
+        Set.of(io.tandem.engine.core.RequestFlag.FUA), pattern(4096, 1)));
+    cluster.runUntil(c -> false);
+    assertThat(cluster.completion(0, fua)).as("completed before the peer wrote it").isNull();
+    cluster.resume(1);
+    cluster.run();
+    assertThat(cluster.completion(0, fua).status()).isEqualTo(IoStatus.OK);
+  }
+
+  @Test
+  void aFlushIsNotConfirmedWhenThePrimaryLosesQuorumWaitingForIt() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    write(cluster, 0, 0, 4096, 1);
+    cluster.stall(1);
+    cluster.stall(2);
+    long flush = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.FLUSH, 0, 0, Set.of(), null));
+    cluster.runUntil(c -> false);
+    cluster.disconnect(0, 1);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    assertThat(cluster.completion(0, flush).status()).isEqualTo(IoStatus.IO_ERROR);
+    assertThat(cluster.completion(0, flush).message()).contains("lost quorum");
+  }
+
+  @Test
   void onlineVerifyReportsBlocksThatDifferAndMarksThem() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
     write(cluster, 0, 1 << 20, 65536, 3);
