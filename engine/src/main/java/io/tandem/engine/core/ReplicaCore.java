@@ -1243,6 +1243,23 @@ public final class ReplicaCore {
       if (volume.diskState != DiskState.UpToDate && !upToDatePeerReachable(volume)) {
         return prefix + ": volume " + volume.number + " is " + volume.diskState + " and no UpToDate peer is reachable";
       }
+      String behind = behindAPeer(volume);
+      if (behind != null) {
+        return prefix + ": " + behind;
+      }
+    }
+    return null;
+  }
+
+  /** Why a volume must resync before this node may be promoted (a peer holds newer data), or null. */
+  private String behindAPeer(VolumeCore volume) {
+    for (Connection connection : connections.values()) {
+      PeerVolume peerVolume = connection.volumes.get(volume.number);
+      if (connection.ready() && peerVolume != null && peerVolume.direction == PeerVolume.Direction.TARGET
+          && (peerVolume.replication == ReplicationState.PausedSyncT
+              || peerVolume.replication == ReplicationState.WFBitMapT)) {
+        return "volume " + volume.number + " is behind " + connection.peer.name() + " and resyncs first";
+      }
     }
     return null;
   }
@@ -1339,6 +1356,10 @@ public final class ReplicaCore {
       if (volume.diskState != DiskState.UpToDate && !upToDatePeerReachable(volume)) {
         return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": volume " + volume.number
             + " is " + volume.diskState;
+      }
+      String behind = behindAPeer(volume);
+      if (behind != null) {
+        return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": " + behind;
       }
     }
     return null;
@@ -3145,10 +3166,14 @@ public final class ReplicaCore {
       // once the resync ends, also where the resync itself stays within the old one
       peerVolume.adoptGeneration = true;
     }
-    if (!volume.diskful() || volume.diskState != DiskState.UpToDate || peerVolume.direction != PeerVolume.Direction.NONE
-        || volume.activityLog == null) {
-      return; // a SyncTarget adopts the source's generation when the resync ends
+    boolean resyncingFromIt = volume.diskState == DiskState.Inconsistent
+        && peerVolume.direction == PeerVolume.Direction.TARGET;
+    if (!volume.diskful() || volume.activityLog == null || !(resyncingFromIt
+        || (volume.diskState == DiskState.UpToDate && peerVolume.direction == PeerVolume.Direction.NONE))) {
+      return; // a SyncTarget of another node adopts the source's generation when the resync ends
     }
+    // a SyncTarget of the Primary takes the new generation at once (still Inconsistent): it holds
+    // writes of it, and must never take an older generation's data over them
     Set<Integer> tracking = new HashSet<>();
     for (Connection other : connections.values()) {
       boolean weak = (newUuid.weakNodes() & (1 << other.peer.nodeId())) != 0;
