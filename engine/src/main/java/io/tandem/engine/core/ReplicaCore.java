@@ -1835,6 +1835,9 @@ public final class ReplicaCore {
       if (superblock != null && superblock.flags().contains(SuperblockFlag.UNWRITTEN_GENERATION)) {
         flags |= ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION;
       }
+      if (volume.replayedLog) {
+        flags |= ReplicaState.VolumeState.FLAG_REPLAYED_LOG;
+      }
       states.add(new ReplicaState.VolumeState(volume.number, volume.diskState.ordinal(), flags, volume.sizeBytes,
           current, bitmapUuids, history, volume.generationWrites));
     }
@@ -2459,10 +2462,20 @@ public final class ReplicaCore {
     if (mine > 0 && their > 0 && mine != their) {
       return mine > their ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
     }
-    // with the generation unchanged only a crash marks blocks (its replayed activity log): the side
-    // that marked nothing kept everything it acknowledged
+    // a side that replayed its activity log marked blocks it may lack itself: the other is the source
+    boolean mineReplayed = peerVolume.reportedState != null
+        && peerVolume.reportedState.has(ReplicaState.VolumeState.FLAG_REPLAYED_LOG);
+    boolean theirsReplayed = theirs != null && theirs.has(ReplicaState.VolumeState.FLAG_REPLAYED_LOG);
+    if (mineReplayed != theirsReplayed) {
+      return mineReplayed ? PeerVolume.Direction.TARGET : PeerVolume.Direction.SOURCE;
+    }
     if ((peerVolume.myChanges == 0) != (peerVolume.theirChanges == 0)) {
-      return peerVolume.myChanges == 0 ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
+      if (mineReplayed) {
+        // both crashed: the side that marked nothing kept everything it acknowledged
+        return peerVolume.myChanges == 0 ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
+      }
+      // else marks name writes of the generation the other side missed: the side that marked holds more
+      return peerVolume.myChanges > 0 ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
     }
     return settings.nodeId() < connection.peer.nodeId() ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
   }
@@ -2942,6 +2955,7 @@ public final class ReplicaCore {
         return;
       }
       volume.diskState = DiskState.UpToDate;
+      volume.replayedLog = false;
       // it holds what the source held of the generation, and what the writer sent here meanwhile
       volume.generationWrites = Math.max(volume.generationWrites, sourceWrites);
       discardMyData = false;
@@ -3141,6 +3155,7 @@ public final class ReplicaCore {
    * rule 3): once a peer and this node agree, the flag goes.
    */
   private void forgetCrash(VolumeCore volume) {
+    volume.replayedLog = false;
     if (volume.superblock != null && volume.superblock.flags().contains(SuperblockFlag.CRASHED_PRIMARY)
         && volume.servesLocally()) {
       changeSuperblock(volume, withFlag(SuperblockFlag.CRASHED_PRIMARY, false), Effect.DataSync.NONE,

@@ -185,6 +185,8 @@ final class VolumeCore {
   final List<PendingWrite> active = new ArrayList<>();
   final Deque<SuperblockChange> superblockChanges = new ArrayDeque<>();
   boolean metadataInFlight;
+  /** The activity log was replayed at start and no peer reconciled this disk since (REPLICA_STATE flag). */
+  boolean replayedLog;
   /**
    * The sequence of the last write of the current generation's writer held here (this node's own
    * last write when it is the writer); 0 when unknown: nothing written in the generation yet, or
@@ -254,6 +256,7 @@ final class VolumeCore {
   Superblock replayAndAssignSlots(VolumeImage image, List<Peer> peers) {
     long blocks = bitmap.blocks();
     long blocksPerExtent = MetadataLayout.EXTENT_BYTES / MetadataLayout.BITMAP_BYTES_PER_BIT;
+    replayedLog = !image.replayedExtents().isEmpty();
     for (long extent : image.replayedExtents()) {
       long first = extent * blocksPerExtent;
       if (first < blocks) {

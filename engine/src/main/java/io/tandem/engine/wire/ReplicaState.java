@@ -64,7 +64,8 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
    * @param number the volume number, 0..65535
    * @param diskState the disk state as a code, 0..255 (the core maps it to its own states)
    * @param flags 0..255: {@link #FLAG_CRASHED_PRIMARY}, {@link #FLAG_LOST_QUORUM_AS_PRIMARY},
-   *     {@link #FLAG_RECONNECT}, {@link #FLAG_DISCARD_MY_DATA}, {@link #FLAG_UNWRITTEN_GENERATION}; other bits are carried for a newer peer, not refused
+   *     {@link #FLAG_RECONNECT}, {@link #FLAG_DISCARD_MY_DATA}, {@link #FLAG_UNWRITTEN_GENERATION},
+   *     {@link #FLAG_REPLAYED_LOG}; other bits are carried for a newer peer, not refused
    * @param sizeBytes the volume's size, ≥ 0
    * @param currentUuid the generation of this node's data
    * @param bitmapUuids per peer node id (0..31): the generation that node's bitmap slot tracks
@@ -90,6 +91,11 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
      * was written in it since (its data is the parent generation's, the first history entry).
      */
     public static final int FLAG_UNWRITTEN_GENERATION = 16;
+    /**
+     * This node replayed its activity log when it last started (it stopped with writes possibly in
+     * flight) and no peer reconciled it since: its marks include blocks it may lack itself.
+     */
+    public static final int FLAG_REPLAYED_LOG = 32;
 
     public static final int MAX_BITMAP_UUIDS = WireProtocol.MAX_NODE_ID + 1;
     public static final int MAX_HISTORY = 16;

@@ -95,7 +95,7 @@
  * | +0  | 2    |   volume number, each at most once
  * | +2  | 1    |   disk state, a code the core maps
  * | +3  | 1    |   flags: CRASHED_PRIMARY 1, LOST_QUORUM_AS_PRIMARY 2, RECONNECT 4, DISCARD_MY_DATA 8,
- * |     |      |   UNWRITTEN_GENERATION 16;
+ * |     |      |   UNWRITTEN_GENERATION 16, REPLAYED_LOG 32;
  * |     |      |   other bits are carried, not refused
  * | +4  | 8    |   size in bytes, ≥ 0
  * | +12 | 8    |   current UUID
