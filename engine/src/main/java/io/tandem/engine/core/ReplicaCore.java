@@ -1395,6 +1395,13 @@ public final class ReplicaCore {
         if (connection.grantedTransaction == message.transaction()) {
           connection.grantedTransaction = 0;
           connection.peerRole = Role.Primary;
+          // this node takes writes from the new Primary only: a connection to another Primary made
+          // meanwhile connects afresh (and stays unused while both are Primary)
+          for (Connection other : new ArrayList<>(connections.values())) {
+            if (other != connection && other.ready() && other.peerRole == Role.Primary) {
+              renegotiate(other, settings.nodeName() + " takes writes from " + connection.peer.name() + " now");
+            }
+          }
         }
         break;
       case TwoPhase.ABORT:
@@ -1404,6 +1411,9 @@ public final class ReplicaCore {
         break;
       default:
         break;
+    }
+    if (!stateUnsettled()) {
+      attached(); // connections made while the change was pending tell their state now
     }
   }
 
@@ -1509,6 +1519,9 @@ public final class ReplicaCore {
       broadcastState();
       reviewRoleConflicts();
     }
+    if (!stateUnsettled()) {
+      attached(); // connections made while the promotion was agreed tell the role it ended with
+    }
     for (long requestId : change.requests) {
       if (failure == null) {
         complete(requestId, IoStatus.OK, null);
@@ -1564,6 +1577,14 @@ public final class ReplicaCore {
     if (attaching()) {
       return true;
     }
+    if (roleChange != null && roleChange.target == Role.Primary) {
+      return true; // a promotion is being agreed: the role this node reports is about to change
+    }
+    for (Connection connection : connections.values()) {
+      if (connection.grantedTransaction != 0) {
+        return true; // it agreed to a peer's promotion: who it takes writes from is about to change
+      }
+    }
     for (VolumeCore volume : volumes.values()) {
       if (volume.generationChangeInFlight) {
         return true;
@@ -1594,6 +1615,18 @@ public final class ReplicaCore {
       connection.volume(state.number()).reportedState = state;
     }
     if (connection.peerState != null) {
+      // the peer's state came first (this one was deferred): the same checks as on its arrival
+      String conflict = roleConflict(connection, connection.peerInitialState);
+      if (conflict != null && !splitBrainWith(connection)) {
+        connection.roleConflict = true;
+        connection.problem = conflict + "; the connection waits until a Primary demotes";
+        return;
+      }
+      if (connection.peerRole == Role.Primary && connections.values().stream()
+          .anyMatch(other -> other != connection && other.ready() && other.peerRole == Role.Primary)) {
+        renegotiate(connection, settings.nodeName() + " takes writes from another Primary");
+        return;
+      }
       decideOnConnect(connection);
     }
   }
@@ -1692,6 +1725,7 @@ public final class ReplicaCore {
     connection.peerState = null;
     connection.peerInitialState = null;
     connection.peerRole = Role.Secondary;
+    boolean grantEnded = connection.grantedTransaction != 0;
     connection.grantedTransaction = 0;
     Set<VolumeCore> touched = new LinkedHashSet<>();
     for (VolumeCore.PendingWrite write : connection.unacked.values()) {
@@ -1790,6 +1824,9 @@ public final class ReplicaCore {
       }
     }
     recordQuorumLoss();
+    if (grantEnded && !stateUnsettled()) {
+      attached();
+    }
     for (VolumeCore volume : volumes.values()) {
       resumePausedTarget(volume);
     }

@@ -557,6 +557,32 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void aNodeThatAgreedToAPromotionDoesNotGiveAnotherPrimaryItsVoteMeanwhile() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 2);
+    // charlie is cut off and stays Primary without quorum
+    cluster.disconnect(0, 2);
+    cluster.disconnect(1, 2);
+    cluster.run();
+    // bravo asks alpha to agree to its promotion; alpha says yes, and before bravo commits, alpha
+    // connects to charlie again
+    long promotion = cluster.submit(1, id -> new Event.RoleRequest(id, Role.Primary));
+    cluster.runUntil(c -> c.node(1).sent.stream().anyMatch(m -> m instanceof io.tandem.engine.wire.TwoPhase));
+    cluster.stall(1);
+    cluster.runUntil(c -> false);
+    cluster.connect(0, 2);
+    cluster.runUntil(c -> false);
+    cluster.resume(1);
+    cluster.run();
+    assertThat(cluster.completion(1, promotion).status()).isEqualTo(IoStatus.OK);
+    // alpha takes writes from bravo: its connection to charlie, also Primary, gives charlie no vote
+    assertThat(cluster.node(2).core.status().quorum().hasQuorum()).isFalse();
+    assertThat(peer(cluster, 0, 2).connection()).isNotEqualTo(ConnectionState.Connected);
+  }
+
+  @Test
   void onlineVerifyReportsBlocksThatDifferAndMarksThem() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
     write(cluster, 0, 1 << 20, 65536, 3);
