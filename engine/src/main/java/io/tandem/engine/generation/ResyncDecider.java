@@ -139,6 +139,15 @@ public final class ResyncDecider {
    */
   private static ResyncDecision sameGeneration(ConnectingSide me, ConnectingSide peer, ReplicationProtocol protocol) {
     ResyncDecision byFlags = sameGenerationByFlags(me, peer, protocol);
+    if (byFlags.kind().syncs() && me.disk() == DiskState.UpToDate && behind(peer.disk())
+        && !byFlags.kind().source()) {
+      // a disk that is behind (Outdated, or Inconsistent mid-resync) is never the source
+      return decision(Kind.SOURCE_BITMAP, 3, "same generation; this disk is UpToDate, the peer's " + peer.disk());
+    }
+    if (byFlags.kind().syncs() && peer.disk() == DiskState.UpToDate && behind(me.disk())
+        && byFlags.kind().source()) {
+      return decision(Kind.TARGET_BITMAP, 3, "same generation; the peer's disk is UpToDate, this one " + me.disk());
+    }
     if (byFlags.kind().syncs()) {
       boolean iAmPrimary = me.role() == Role.Primary;
       boolean peerIsPrimary = peer.role() == Role.Primary;

@@ -81,6 +81,14 @@ class ResyncDeciderTest {
     assertThat(decide(survivor, primary).kind()).isEqualTo(Kind.TARGET_BITMAP);
     ConnectingSide outdated = new ConnectingSide(1, same, Set.of(), Role.Secondary, DiskState.Outdated);
     assertThat(decide(side(0, same), outdated).kind()).isEqualTo(Kind.SOURCE_BITMAP);
+    // a crashed Primary that was mid-resync (Inconsistent) is no source, whatever its flags say
+    ConnectingSide crashedMidResync = new ConnectingSide(1, same, Set.of(Flag.CRASHED_PRIMARY), Role.Secondary,
+        DiskState.Inconsistent);
+    assertThat(decide(side(0, same), crashedMidResync).kind()).isEqualTo(Kind.SOURCE_BITMAP);
+    assertThat(decide(crashedMidResync, side(0, same)).kind()).isEqualTo(Kind.TARGET_BITMAP);
+    // nor is an Inconsistent Primary: it takes the blocks it lacks from the UpToDate peer
+    ConnectingSide inconsistentPrimary = new ConnectingSide(1, same, Set.of(), Role.Primary, DiskState.Inconsistent);
+    assertThat(decide(side(0, same), inconsistentPrimary).kind()).isEqualTo(Kind.SOURCE_BITMAP);
   }
 
   @Test
