@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * {@link MultiNodeSimulation} with two replicas through every network fault — partitions, link
  * cuts, delay spikes, operator disconnects — while clients move the Primary around and write, with
  * every replication check: at most one Primary with quorum, reads consistent, and after the heal
- * identical replicas, equal generations, empty bitmaps and no durable write lost. 300 seeds by
+ * identical replicas, equal generations, empty bitmaps and no durable write lost. 1000 seeds by
  * default ({@link SimulationSeeds}: {@code -Dseed=N} replays one); and the same with crashes (kill
  * and power loss, then restart). Disk errors and three or more nodes run in
  * {@link MultiNodeSimulationTest}.
@@ -20,8 +20,8 @@ class MultiNodeSimulationPairTest {
   void twoReplicasThroughNetworkFaultsEndIdenticalWithNoDurableWriteLost() {
     MultiNodeSimulation.Options options = MultiNodeSimulation.Options.full().withNodes(2).withCrashes(false)
         .withIoErrorPerMille(0);
-    long[] seeds = SimulationSeeds.seeds(300);
-    List<MultiNodeSimulation.Summary> runs = SimulationSeeds.runAll(seeds, 60,
+    long[] seeds = SimulationSeeds.seeds(1000);
+    List<MultiNodeSimulation.Summary> runs = SimulationSeeds.runAll(seeds, 90,
         seed -> new MultiNodeSimulation(seed, options).run());
     if (SimulationSeeds.replaying()) {
       return;
@@ -39,8 +39,8 @@ class MultiNodeSimulationPairTest {
   @Test
   void twoReplicasThroughNetworkFaultsAndCrashesEndIdenticalWithNoDurableWriteLost() {
     MultiNodeSimulation.Options options = MultiNodeSimulation.Options.full().withNodes(2).withIoErrorPerMille(0);
-    long[] seeds = SimulationSeeds.seeds(300);
-    List<MultiNodeSimulation.Summary> runs = SimulationSeeds.runAll(seeds, 60,
+    long[] seeds = SimulationSeeds.seeds(1000);
+    List<MultiNodeSimulation.Summary> runs = SimulationSeeds.runAll(seeds, 90,
         seed -> new MultiNodeSimulation(seed, options).run());
     if (SimulationSeeds.replaying()) {
       return;
