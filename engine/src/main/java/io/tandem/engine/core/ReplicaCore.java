@@ -504,10 +504,31 @@ public final class ReplicaCore {
       pumpMetadata(volume);
       return;
     }
-    for (VolumeCore.PendingWrite write : volume.issuable(peersHaveRoom())) {
+    for (VolumeCore.PendingWrite write : volume.issuable(peersHaveRoom(), write -> awaitsResync(volume, write))) {
       issueWrite(volume, write);
     }
     pumpMetadata(volume);
+  }
+
+  /**
+   * Whether resync data this node asked for overlaps the write and has not arrived yet. Data asked
+   * of the write's own sender needs no wait: the sender orders its read and its write, and both
+   * travel on one connection.
+   */
+  private boolean awaitsResync(VolumeCore volume, VolumeCore.PendingWrite write) {
+    for (Connection connection : connections.values()) {
+      PeerVolume peerVolume = connection.volumes.get(volume.number);
+      if (peerVolume == null || peerVolume.outstanding.isEmpty()
+          || (write.origin == VolumeCore.Origin.PEER && write.peerNodeId == connection.peer.nodeId())) {
+        continue;
+      }
+      for (PeerVolume.Outstanding request : peerVolume.outstanding.values()) {
+        if (!request.checksum() && request.offset() < write.end() && write.start() < request.offset() + request.length()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean hasClientWrite(List<VolumeCore.PendingWrite> writes) {
@@ -2566,7 +2587,11 @@ public final class ReplicaCore {
   private void pauseTarget(VolumeCore volume, Connection connection, String reason) {
     PeerVolume peerVolume = connection.volume(volume.number);
     peerVolume.replication = ReplicationState.PausedSyncT;
+    boolean waited = !peerVolume.outstanding.isEmpty();
     peerVolume.outstanding.clear();
+    if (waited) {
+      advance(volume); // writes that waited for the requests go on
+    }
     peerVolume.ready = false;
     connection.problem = "resync paused: " + reason;
   }
@@ -2894,6 +2919,7 @@ public final class ReplicaCore {
     }
     PeerVolume.Outstanding request = peerVolume.outstanding.remove(reply.id());
     if (request == null || peerVolume.replication != ReplicationState.SyncTarget) {
+      advance(volume); // writes that waited for it go on
       return; // a request given up on (paused, switched source)
     }
     if (request.offset() != reply.offset() || request.length() != reply.length()) {
@@ -2920,7 +2946,7 @@ public final class ReplicaCore {
     write.peerNodeId = connection.peer.nodeId();
     write.connectionId = connection.id;
     write.peerSequence = reply.id();
-    volume.pending.add(write);
+    volume.queueResyncWrite(write);
     advance(volume);
   }
 

@@ -330,12 +330,17 @@ final class VolumeCore {
    * The earliest-first pending writes that can be issued now; pins what it can on the way.
    *
    * @param clientWrites whether client writes may go (false while a peer's send window is full)
+   * @param awaitsResync whether a write overlaps resync data requested and not arrived yet
    */
-  List<PendingWrite> issuable(boolean clientWrites) {
+  List<PendingWrite> issuable(boolean clientWrites, java.util.function.Predicate<PendingWrite> awaitsResync) {
     List<PendingWrite> ready = new ArrayList<>();
     for (int i = 0; i < pending.size(); i++) {
       PendingWrite write = pending.get(i);
       if (!clientWrites && write.origin == Origin.CLIENT) {
+        continue;
+      }
+      if ((write.origin == Origin.CLIENT || write.origin == Origin.PEER) && awaitsResync.test(write)) {
+        // resync data for this range is on its way: it lands first, so it never hides this write
         continue;
       }
       if (!write.pinned) {
@@ -348,6 +353,17 @@ final class VolumeCore {
     pending.removeAll(ready);
     active.addAll(ready);
     return ready;
+  }
+
+  /** Queues resync data ahead of the pending writes that overlap it (they waited for it). */
+  void queueResyncWrite(PendingWrite write) {
+    for (int i = 0; i < pending.size(); i++) {
+      if (pending.get(i).overlaps(write)) {
+        pending.add(i, write);
+        return;
+      }
+    }
+    pending.add(write);
   }
 
   private boolean overlapsEarlier(PendingWrite write, int index) {

@@ -583,6 +583,34 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void resyncDataFromASecondaryNeverHidesANewerWriteOfThePrimary() throws Exception {
+    // charlie is a diskless Primary: alpha, back after missing a write, resyncs from bravo
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, SplitBrainPolicy.DISCONNECT,
+        ResyncRate.UNLIMITED, Set.of(2));
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 2);
+    write(cluster, 2, 0, 4096, 1);
+    cluster.disconnect(0, 1);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    write(cluster, 2, 8192, 4096, 2);
+    cluster.connect(0, 1);
+    cluster.connect(0, 2);
+    cluster.runUntil(c -> c.node(0).sent.stream().anyMatch(m -> m instanceof ResyncRequest));
+    // bravo is slow to answer; meanwhile charlie overwrites the block alpha asked bravo for
+    cluster.stall(1);
+    long newer = cluster.submit(2, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 8192, 4096, Set.of(),
+        pattern(4096, 3)));
+    cluster.runUntil(c -> false);
+    cluster.resume(1);
+    cluster.run();
+    assertThat(cluster.completion(2, newer).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.node(0).readAll(SIZE).slice(8192, 4096)).isEqualTo(pattern(4096, 3));
+    assertSameData(cluster, 0, 1);
+  }
+
+  @Test
   void onlineVerifyReportsBlocksThatDifferAndMarksThem() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
     write(cluster, 0, 1 << 20, 65536, 3);
