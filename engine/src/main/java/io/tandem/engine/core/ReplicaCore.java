@@ -1105,7 +1105,7 @@ public final class ReplicaCore {
    * A Primary without quorum records so in its superblock (DRBD's MDF_PRIMARY_LOST_QUORUM): what it
    * wrote since its generation parted from the majority's was never acknowledged, so when it meets
    * a majority that moved on, it takes their data instead of holding a split brain
-   * (yieldingSideSyncs). Writing with quorum again, or adopting a peer's generation, clears it.
+   * (unwrittenSideSyncs). Writing with quorum again, or adopting a peer's generation, clears it.
    */
   private void recordQuorumLoss() {
     if (role != Role.Primary || quorum().hasQuorum()) {
@@ -1836,7 +1836,7 @@ public final class ReplicaCore {
     // writes already on the local disk that the peer missed: the generation moves on now, or the
     // peer could come back believing it holds this generation. Nothing is written in the new one
     // (the next write starts another): a majority that moved on from the old one meanwhile is no
-    // split brain, this side just takes its data (yieldingSideSyncs)
+    // split brain, this side just takes its data (unwrittenSideSyncs)
     for (VolumeCore.PendingWrite write : owed) {
       VolumeCore volume = volumes.get(write.request.volume());
       if (!write.throughPeers && volume.servesLocally() && !volume.generationChangeInFlight) {
@@ -2072,7 +2072,7 @@ public final class ReplicaCore {
       ResyncDecision.Kind kind = ResyncDecider.decide(mySide(volume, connection, peerVolume),
           peerSide(connection, theirs), settings.protocol()).kind();
       if ((kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY)
-          && yieldingSideSyncs(connection, peerVolume.reportedState, theirs) == null) {
+          && unwrittenSideSyncs(connection, peerVolume.reportedState, theirs) == null) {
         return true;
       }
     }
@@ -2147,7 +2147,7 @@ public final class ReplicaCore {
           peerSide(connection, theirs), settings.protocol());
       ResyncDecision.Kind kind = decision.kind();
       if (kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY) {
-        ResyncDecision unwritten = yieldingSideSyncs(connection, peerVolume.reportedState, theirs);
+        ResyncDecision unwritten = unwrittenSideSyncs(connection, peerVolume.reportedState, theirs);
         boolean mineInconsistent = peerVolume.reportedDisk == DiskState.Inconsistent;
         boolean theirsInconsistent = peerVolume.peerReportedDisk == DiskState.Inconsistent;
         if (unwritten != null) {
@@ -2233,69 +2233,48 @@ public final class ReplicaCore {
   }
 
   /**
-   * Two generations that parted from a common one are no split brain when one side yields:
-   * <ul>
-   *   <li>its generation was started only because a peer was lost with writes in flight and nothing
-   *       was written in it since: it holds its parent generation plus writes it marked for the
-   *       peers that missed them, and the other side moved on from that parent;</li>
-   *   <li>or it lost quorum as Primary and the other side did not: what it wrote since the
-   *       generations parted never reached a majority (a write is acknowledged with quorum only,
-   *       and a voter that wrote it holds its generation), so only unacknowledged writes (or, with
-   *       protocol A, writes that were never durable beyond this node) are dropped.</li>
-   * </ul>
-   * The yielding side becomes SyncTarget — of the union of both bitmaps when both track each other
-   * since the generation they share, else of everything. Both sides compute the same from what they
-   * reported; when both would yield, the higher node id does. Null when this does not apply.
+   * Two generations that parted from a common one are no split brain when one side's generation
+   * was started only because a peer was lost with writes in flight and nothing was written in it
+   * since: that side holds its parent generation plus writes it marked for the peers that missed
+   * them, and the other side moved on from that parent. The unwritten side becomes SyncTarget — of
+   * the union of both bitmaps when the other side tracks it since the parent, else of everything.
+   * Both sides compute the same from what they reported; with both unwritten, the higher node id
+   * yields. Null when this does not apply.
+   *
+   * <p>Having lost quorum as Primary is no reason to yield: the generations written before the
+   * loss may hold writes a majority acknowledged, and the other side of this one connection need
+   * not be that majority. Such a split brain waits for a policy or an operator.
    */
-  private ResyncDecision yieldingSideSyncs(Connection connection, ReplicaState.VolumeState mine,
+  private ResyncDecision unwrittenSideSyncs(Connection connection, ReplicaState.VolumeState mine,
       ReplicaState.VolumeState theirs) {
     if (mine == null || theirs == null) {
       return null;
     }
     boolean mineUnwritten = mine.has(ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION);
     boolean theirsUnwritten = theirs.has(ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION);
-    boolean mineLost = mine.has(ReplicaState.VolumeState.FLAG_LOST_QUORUM_AS_PRIMARY);
-    boolean theirsLost = theirs.has(ReplicaState.VolumeState.FLAG_LOST_QUORUM_AS_PRIMARY);
-    boolean mineYields = mineUnwritten || (mineLost && !theirsLost);
-    boolean theirsYields = theirsUnwritten || (theirsLost && !mineLost);
-    if (!mineYields && !theirsYields) {
+    if (!mineUnwritten && !theirsUnwritten) {
       return null;
     }
-    boolean iYield = mineYields && (!theirsYields || settings.nodeId() > connection.peer.nodeId());
+    boolean iYield = mineUnwritten && (!theirsUnwritten || settings.nodeId() > connection.peer.nodeId());
     ReplicaState.VolumeState yielding = iYield ? mine : theirs;
     ReplicaState.VolumeState other = iYield ? theirs : mine;
     int yieldingNode = iYield ? settings.nodeId() : connection.peer.nodeId();
-    int otherNode = iYield ? connection.peer.nodeId() : settings.nodeId();
-    boolean unwritten = iYield ? mineUnwritten : theirsUnwritten;
-    boolean lostQuorum = iYield ? mineLost && !theirsLost : theirsLost && !mineLost;
-    // the newest generation of the yielding side the other side holds too (for an unwritten
-    // generation it must be its parent: the parent may hold acknowledged writes)
-    Long shared = null;
-    for (long uuid : yielding.history()) {
-      if (sameUuid(other.currentUuid(), uuid) || other.history().stream().anyMatch(held -> sameUuid(held, uuid))) {
-        shared = uuid;
-        break;
-      }
-      if (unwritten && !lostQuorum) {
-        break;
-      }
+    if (yielding.history().isEmpty()) {
+      return null;
     }
-    if (shared == null) {
-      return null; // the other side never held it: a real split brain
+    long parent = yielding.history().get(0);
+    if (!sameUuid(other.currentUuid(), parent) && other.history().stream().noneMatch(uuid -> sameUuid(uuid, parent))) {
+      return null; // the other side never held that parent: a real split brain
     }
-    long ancestor = shared;
     Long tracked = other.bitmapUuids().get(yieldingNode);
-    Long ownTracking = yielding.bitmapUuids().get(otherNode);
-    boolean parentShared = sameUuid(yielding.history().get(0), ancestor);
-    boolean bitmap = tracked != null && sameUuid(tracked, ancestor)
-        && ((unwritten && parentShared) || (ownTracking != null && sameUuid(ownTracking, ancestor)));
+    boolean bitmap = tracked != null && sameUuid(tracked, parent);
     ResyncDecision.Kind kind = iYield
         ? (bitmap ? ResyncDecision.Kind.TARGET_BITMAP : ResyncDecision.Kind.TARGET_FULL)
         : (bitmap ? ResyncDecision.Kind.SOURCE_BITMAP : ResyncDecision.Kind.SOURCE_FULL);
-    String who = iYield ? settings.nodeName() : connection.peer.name();
-    return new ResyncDecision(kind, 0, -1, who + (lostQuorum ? " lost quorum as Primary"
-        : " started a generation it wrote nothing in") + "; it takes the data of the other side");
+    return new ResyncDecision(kind, 0, -1, (iYield ? settings.nodeName() : connection.peer.name())
+        + " started a generation it wrote nothing in; it takes the data of the other side");
   }
+
 
   /** Both sides hold data and report it: the bitmaps are exchanged (each side checks the same reported states). */
   private static boolean exchangesBitmaps(VolumeCore volume, Connection connection, PeerVolume peerVolume) {
