@@ -292,15 +292,28 @@ public final class ReplicaCore {
   }
 
   /** Reads are local when the local copy is UpToDate, else served by an UpToDate peer. */
+  /**
+   * on-no-quorum io-error: a Primary cut off from the majority takes no writes the others could
+   * never see, and serves no reads or flushes either (the majority may have promoted another node
+   * and written since). The rest of engine III — suspend-io, tiebreakers, last man standing —
+   * comes later. Returns whether the request was refused.
+   */
+  private boolean refusedWithoutQuorum(Event.ClientRequest request, String what) {
+    if (role != Role.Primary) {
+      return false;
+    }
+    QuorumVerdict quorum = quorum();
+    if (quorum.hasQuorum()) {
+      return false;
+    }
+    complete(request.requestId(), IoStatus.IO_ERROR, "resource " + settings.resource() + " on "
+        + settings.nodeName() + " has no quorum (" + quorum.reason() + "); the " + what + " is refused");
+    return true;
+  }
+
   private void read(VolumeCore volume, Event.ClientRequest request) {
-    if (role == Role.Primary) {
-      QuorumVerdict quorum = quorum();
-      if (!quorum.hasQuorum()) {
-        // on-no-quorum io-error: the majority may have promoted another node and written since
-        complete(request.requestId(), IoStatus.IO_ERROR, "resource " + settings.resource() + " on "
-            + settings.nodeName() + " has no quorum (" + quorum.reason() + "); the read is refused");
-        return;
-      }
+    if (refusedWithoutQuorum(request, "read")) {
+      return;
     }
     if (!volume.servesLocally() || volume.diskState != DiskState.UpToDate) {
       if (readFromPeer(volume, request, null)) {
@@ -321,13 +334,8 @@ public final class ReplicaCore {
    * peer; it completes when all of them are done (a peer that disconnects no longer counts).
    */
   private void flush(VolumeCore volume, Event.ClientRequest request) {
-    if (role == Role.Primary) {
-      QuorumVerdict quorum = quorum();
-      if (!quorum.hasQuorum()) {
-        complete(request.requestId(), IoStatus.IO_ERROR, "resource " + settings.resource() + " on "
-            + settings.nodeName() + " has no quorum (" + quorum.reason() + "); the flush is refused");
-        return;
-      }
+    if (refusedWithoutQuorum(request, "flush")) {
+      return;
     }
     Connection.FlushWaiter waiter = new Connection.FlushWaiter(request.requestId());
     if (!volume.servesLocally()) {
@@ -405,12 +413,7 @@ public final class ReplicaCore {
           + settings.nodeName() + "; only the Primary writes");
       return;
     }
-    QuorumVerdict quorum = quorum();
-    if (!quorum.hasQuorum()) {
-      // on-no-quorum io-error: a Primary cut off from the majority takes no writes the others
-      // could never see (the rest of engine III: suspend-io, tiebreakers, last man standing)
-      complete(request.requestId(), IoStatus.IO_ERROR, "resource " + settings.resource() + " on "
-          + settings.nodeName() + " has no quorum (" + quorum.reason() + "); the write is refused");
+    if (refusedWithoutQuorum(request, "write")) {
       return;
     }
     if (!volume.diskful() || volume.diskState == DiskState.Failed) {

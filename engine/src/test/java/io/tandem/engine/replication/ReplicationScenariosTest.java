@@ -48,6 +48,16 @@ class ReplicationScenariosTest {
         .orElseThrow();
   }
 
+  /** Three nodes with majority quorum, connected; alpha is Primary and wrote its first block. */
+  private static CoreCluster alphaPrimaryOfThree(ReplicationProtocol protocol) throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, protocol, QuorumPolicy.MAJORITY);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    return cluster;
+  }
+
   private static void assertSameData(CoreCluster cluster, int a, int b) {
     assertThat(cluster.node(a).readAll(SIZE)).as(cluster.node(a).name + " vs " + cluster.node(b).name)
         .isEqualTo(cluster.node(b).readAll(SIZE));
@@ -441,14 +451,10 @@ class ReplicationScenariosTest {
   }
 
   /**
-   * Three nodes, alpha Primary; bravo writes the second write, charlie never receives it (its
-   * connection to alpha breaks with the write in flight). Returns the request id of that write.
+   * With alpha Primary of three, bravo writes alpha's next write and charlie never receives it
+   * (its connection to alpha breaks with the write in flight). Returns the request id of that write.
    */
   private static long charlieMissesAWrite(CoreCluster cluster) {
-    cluster.connectAll();
-    cluster.run();
-    promote(cluster, 0);
-    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
     cluster.stall(2);
     long missed = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 8192, 4096, Set.of(),
         pattern(4096, 2)));
@@ -459,7 +465,7 @@ class ReplicationScenariosTest {
 
   @Test
   void aWriteASecondaryMissedIsMarkedByTheOtherSecondaryFromThePeerAck() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
     long missed = charlieMissesAWrite(cluster);
     cluster.disconnect(0, 2);
     cluster.run();
@@ -475,7 +481,7 @@ class ReplicationScenariosTest {
 
   @Test
   void secondariesThatLoseThePrimaryWithAWriteUnsettledReconcileFromTheOneThatHoldsMore() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
     charlieMissesAWrite(cluster);
     // alpha is lost before it could tell anyone who wrote the second write
     cluster.disconnect(0, 1);
@@ -490,11 +496,7 @@ class ReplicationScenariosTest {
 
   @Test
   void aPrimaryThatLostQuorumAfterWritesNobodyElseHoldsMeetsTheMajorityAsASplitBrain() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.A, QuorumPolicy.MAJORITY);
-    cluster.connectAll();
-    cluster.run();
-    promote(cluster, 0);
-    write(cluster, 0, 0, 4096, 1);
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.A);
     cluster.disconnect(0, 2);
     cluster.run();
     // protocol A: alpha completes a write in a generation bravo never hears of, then loses quorum
@@ -537,11 +539,7 @@ class ReplicationScenariosTest {
 
   @Test
   void aFlushIsNotConfirmedWhenThePrimaryLosesQuorumWaitingForIt() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
-    cluster.connectAll();
-    cluster.run();
-    promote(cluster, 0);
-    write(cluster, 0, 0, 4096, 1);
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
     cluster.stall(1);
     cluster.stall(2);
     long flush = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.FLUSH, 0, 0, Set.of(), null));
@@ -696,11 +694,7 @@ class ReplicationScenariosTest {
 
   @Test
   void anUnwrittenGenerationYieldsToAMajorityThatMovedOn() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
-    cluster.connectAll();
-    cluster.run();
-    promote(cluster, 0);
-    write(cluster, 0, 0, 4096, 1);
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
     // a write in flight when alpha loses both peers: it starts a generation nothing is written in
     cluster.stall(1);
     cluster.stall(2);
