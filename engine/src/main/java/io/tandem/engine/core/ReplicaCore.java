@@ -1078,15 +1078,10 @@ public final class ReplicaCore {
     while (!volume.superblockChanges.isEmpty()) {
       volume.superblockChanges.pollFirst().onDurable().run();
     }
-    // a failed flush may have lost any write since the last one, and those went to the peers too
+    // writes went to or came from peers since start (a failed flush may have lost any of them):
+    // the peers hold what this disk lacks; with none, what the disk holds is all there is
     boolean peersHoldMore = volume.replicatedSinceStart;
-    for (VolumeCore.PendingWrite write : volume.active) {
-      peersHoldMore |= !write.throughPeers && (write.origin == VolumeCore.Origin.PEER
-          || !write.upToDateTargets.isEmpty() || !write.awaitingWritten.isEmpty());
-    }
     if (volume.superblock != null && volume.activityLog != null && peersHoldMore) {
-      // a write in flight reached a peer and may be missing here: the peers hold what this disk
-      // lacks (with no such write, what the disk holds is all there is)
       for (VolumeCore.PendingWrite write : volume.active) {
         if (!write.throughPeers) {
           for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
