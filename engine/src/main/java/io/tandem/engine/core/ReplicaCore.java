@@ -2414,6 +2414,12 @@ public final class ReplicaCore {
         return;
       }
       peerVolume.direction = directionWithoutDecision(volume, connection, peerVolume);
+      if (peerVolume.direction == PeerVolume.Direction.NONE) {
+        volume.clearSlotKeepingInFlight(slot);
+        peerVolume.replication = ReplicationState.Established;
+        forgetCrash(volume);
+        return;
+      }
     }
     peerVolume.totalBlocks = marked;
     if (peerVolume.direction == PeerVolume.Direction.SOURCE) {
@@ -2503,6 +2509,11 @@ public final class ReplicaCore {
     boolean theirsReplayed = theirs != null && theirs.has(ReplicaState.VolumeState.FLAG_REPLAYED_LOG);
     if (mineReplayed != theirsReplayed) {
       return mineReplayed ? PeerVolume.Direction.TARGET : PeerVolume.Direction.SOURCE;
+    }
+    if (!mineReplayed && mine > 0 && mine == their) {
+      // both hold the generation's writes up to the same one and neither crashed since: the same
+      // data (a node that resynced from a third one holds what that node held); marks are stale
+      return PeerVolume.Direction.NONE;
     }
     if ((peerVolume.myChanges == 0) != (peerVolume.theirChanges == 0)) {
       if (mineReplayed) {
