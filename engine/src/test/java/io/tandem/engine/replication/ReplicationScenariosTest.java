@@ -58,6 +58,15 @@ class ReplicationScenariosTest {
     return cluster;
   }
 
+  /** Three connected nodes without quorum checks; charlie is diskless. */
+  private static CoreCluster disklessCharlieOfThree() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, SplitBrainPolicy.DISCONNECT,
+        ResyncRate.UNLIMITED, Set.of(2));
+    cluster.connectAll();
+    cluster.run();
+    return cluster;
+  }
+
   private static void assertSameData(CoreCluster cluster, int a, int b) {
     assertThat(cluster.node(a).readAll(SIZE)).as(cluster.node(a).name + " vs " + cluster.node(b).name)
         .isEqualTo(cluster.node(b).readAll(SIZE));
@@ -366,10 +375,7 @@ class ReplicationScenariosTest {
 
   @Test
   void aDisklessPrimaryWritesAndReadsThroughItsPeers() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, SplitBrainPolicy.DISCONNECT,
-        ResyncRate.UNLIMITED, Set.of(2));
-    cluster.connectAll();
-    cluster.run();
+    CoreCluster cluster = disklessCharlieOfThree();
     assertThat(cluster.node(2).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Diskless);
     promote(cluster, 2);
     assertThat(write(cluster, 2, 65536, 131072, 5).status()).isEqualTo(IoStatus.OK);
@@ -393,10 +399,7 @@ class ReplicationScenariosTest {
 
   @Test
   void aBitmapFromAPeerWithoutASlotIsAProtocolErrorNotACrash() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, SplitBrainPolicy.DISCONNECT,
-        ResyncRate.UNLIMITED, Set.of(2));
-    cluster.connectAll();
-    cluster.run();
+    CoreCluster cluster = disklessCharlieOfThree();
     long connection = cluster.connectionId(0, 2);
     cluster.submit(0, id -> new Event.PeerReceived(2, connection, new io.tandem.engine.wire.BitmapRuns(0, true,
         java.util.List.of(new io.tandem.engine.wire.BitmapRuns.BlockRun(0, 1)))));
@@ -580,10 +583,7 @@ class ReplicationScenariosTest {
   @Test
   void resyncDataFromASecondaryNeverHidesANewerWriteOfThePrimary() throws Exception {
     // charlie is a diskless Primary: alpha, back after missing a write, resyncs from bravo
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, SplitBrainPolicy.DISCONNECT,
-        ResyncRate.UNLIMITED, Set.of(2));
-    cluster.connectAll();
-    cluster.run();
+    CoreCluster cluster = disklessCharlieOfThree();
     promote(cluster, 2);
     write(cluster, 2, 0, 4096, 1);
     cluster.disconnect(0, 1);
