@@ -50,4 +50,10 @@ public sealed interface Effect {
    * @param data the bytes of a successful READ
    */
   record RequestCompleted(long requestId, IoStatus status, String message, ByteBuffer data) implements Effect {}
+
+  /**
+   * Something an operator reads in the node's log — a connect decision, a resync's start and end —
+   * in the words of this node. Needs no answer; the edge may drop it.
+   */
+  record Notice(String message) implements Effect {}
 }

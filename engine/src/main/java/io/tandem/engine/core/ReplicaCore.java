@@ -1713,6 +1713,15 @@ public final class ReplicaCore {
     outbox.add(new Effect.HoldPeer(connection.peer.nodeId(), false, reason));
   }
 
+  /** A line for the node's log ({@link Effect.Notice}). */
+  private void notice(String message) {
+    outbox.add(new Effect.Notice(message));
+  }
+
+  private static long kib(long blocks) {
+    return blocks * BLOCK_BYTES / 1024;
+  }
+
   /** Drops the connection and keeps the peer StandAlone until an operator connects it again. */
   private void hold(Connection connection, String reason) {
     connection.held = true;
@@ -2226,8 +2235,22 @@ public final class ReplicaCore {
         }
       }
       peerVolume.myChanges = volume.bitmap.count(slot);
+      notice("volume " + volume.number + " with " + connection.peer.name() + ": " + describe(decision)
+          + (decision.reason() == null || decision.reason().isEmpty() ? "" : " (" + decision.reason() + ")")
+          + "; " + kib(peerVolume.myChanges) + " KiB marked here");
       sendBitmap(connection, volume, slot);
     }
+  }
+
+  private static String describe(ResyncDecision decision) {
+    return switch (decision.kind()) {
+      case NO_SYNC -> "same data, bitmaps decide";
+      case SOURCE_BITMAP -> "SyncSource by bitmap";
+      case TARGET_BITMAP -> "SyncTarget by bitmap";
+      case SOURCE_FULL -> "SyncSource of everything";
+      case TARGET_FULL -> "SyncTarget of everything";
+      default -> decision.kind().toString();
+    };
   }
 
   /**
@@ -2415,6 +2438,8 @@ public final class ReplicaCore {
       }
       peerVolume.direction = directionWithoutDecision(volume, connection, peerVolume);
       if (peerVolume.direction == PeerVolume.Direction.NONE) {
+        notice("volume " + volume.number + " with " + connection.peer.name() + ": both hold the same writes of"
+            + " the generation; " + kib(marked) + " KiB of stale marks dropped");
         volume.clearSlotKeepingInFlight(slot);
         peerVolume.replication = ReplicationState.Established;
         forgetCrash(volume);
@@ -2422,6 +2447,9 @@ public final class ReplicaCore {
       }
     }
     peerVolume.totalBlocks = marked;
+    notice("volume " + volume.number + " with " + connection.peer.name() + ": " + kib(marked) + " KiB to resync ("
+        + kib(peerVolume.myChanges) + " marked here, " + kib(peerVolume.theirChanges) + " there), "
+        + (peerVolume.direction == PeerVolume.Direction.SOURCE ? "SyncSource" : "SyncTarget"));
     if (peerVolume.direction == PeerVolume.Direction.SOURCE) {
       peerVolume.replication = ReplicationState.SyncSource;
       return;
@@ -2558,6 +2586,8 @@ public final class ReplicaCore {
     peerVolume.budgetBytes = RESYNC_REQUEST_BYTES;
     int slot = volume.slotOfPeer.get(source.peer.nodeId());
     peerVolume.totalBlocks = Math.max(peerVolume.totalBlocks, volume.bitmap.count(slot));
+    notice("volume " + volume.number + ": resync from " + source.peer.name() + " started, "
+        + kib(volume.bitmap.count(slot)) + " KiB out of sync");
     long connectionId = source.id;
     // a SyncTarget's data is Inconsistent until the resync ends, also after a crash
     volume.diskState = DiskState.Inconsistent;
@@ -2982,6 +3012,8 @@ public final class ReplicaCore {
   private void finishSyncTarget(VolumeCore volume, Connection source) {
     PeerVolume peerVolume = source.volume(volume.number);
     peerVolume.finishing = true;
+    notice("volume " + volume.number + ": resync from " + source.peer.name() + " done, "
+        + peerVolume.resyncReceivedBytes / 1024 + " KiB received from it since start");
     // a resync within one generation (a crash's marks, out-of-sync notices) keeps it
     long adopted = peerVolume.adoptGeneration ? peerVolume.peerCurrentUuid : volume.superblock.currentUuid();
     long connectionId = source.id;
@@ -3010,6 +3042,8 @@ public final class ReplicaCore {
       // it holds what the source held of the generation, and what the writer sent here meanwhile
       volume.generationWrites = Math.max(volume.generationWrites, sourceWrites);
       discardMyData = false;
+      // a connection that came up while the superblock was written reported the old generation
+      renegotiateStaleReports(volume);
       List<Connection> renegotiate = new ArrayList<>();
       for (Connection connection : connections.values()) {
         PeerVolume other = connection.volume(volume.number);

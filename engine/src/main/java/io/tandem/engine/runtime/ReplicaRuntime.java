@@ -55,6 +55,7 @@ public final class ReplicaRuntime implements Closeable {
   private final AtomicLong nextRequestId = new AtomicLong(1);
   private final StateWatch watch;
   private volatile PeerTransport transport = PeerTransport.NONE;
+  private final String resource;
   /** Events the core handled (start included); written under the lock. */
   private volatile long handledEvents;
   private final CompletableFuture<ReplicaStatus> attached = new CompletableFuture<>();
@@ -83,6 +84,7 @@ public final class ReplicaRuntime implements Closeable {
       int ioThreads, InvariantChecks invariantChecks) {
     SecureRandom random = new SecureRandom();
     this.core = new ReplicaCore(settings, volumes, random::nextLong);
+    this.resource = settings.resource();
     this.storages = new TreeMap<>(storages);
     this.checkInvariants = invariantChecks == InvariantChecks.AFTER_EVERY_EVENT;
     this.watch = new StateWatch(this, settings.resource() + "-state-watch");
@@ -241,7 +243,7 @@ public final class ReplicaRuntime implements Closeable {
   }
 
   /**
-   * Hands the peer effects to the transport, in their order, and returns the others. Called under
+   * Hands the peer effects to the transport, in their order, logs the notices, and returns the others. Called under
    * the lock: a later event's messages to a peer can never overtake an earlier one's.
    */
   List<Effect> routePeerEffects(List<Effect> effects) {
@@ -255,6 +257,8 @@ public final class ReplicaRuntime implements Closeable {
           peers.send(send.nodeId(), send.connectionId(), send.message());
         } else if (effect instanceof Effect.HoldPeer hold) {
           peers.hold(hold.nodeId(), hold.hold(), hold.reason());
+        } else if (effect instanceof Effect.Notice notice) {
+          LOG.log(System.Logger.Level.INFO, "resource " + resource + ": " + notice.message());
         } else {
           peerEffect = false;
         }

@@ -249,6 +249,8 @@ final class SimulatedNode implements SimulatedNetwork.Node {
       edge.send(this, send);
     } else if (effect instanceof Effect.HoldPeer hold) {
       edge.hold(this, hold);
+    } else if (effect instanceof Effect.Notice) {
+      return; // the trace has it
     } else {
       int volume = effect instanceof Effect.DataIo io ? io.volume() : ((Effect.MetadataIo) effect).volume();
       VolumeStorage storage = storages.get(volume);

@@ -330,7 +330,7 @@ final class SingleNodeSimulation {
     for (Effect effect : effects) {
       if (effect instanceof Effect.RequestCompleted completed) {
         onCompleted(completed);
-      } else {
+      } else if (!(effect instanceof Effect.Notice)) {
         long latency = 5 + random.nextInt(random.nextInt(10) == 0 ? 2000 : 100);
         clock.after(latency, () -> completeIo(effect));
       }

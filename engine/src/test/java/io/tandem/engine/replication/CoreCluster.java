@@ -44,6 +44,8 @@ final class CoreCluster {
     final Map<Long, Effect.RequestCompleted> completions = new HashMap<>();
     final Map<Integer, Boolean> held = new HashMap<>();
     final List<WireMessage> sent = new ArrayList<>();
+    /** What the node's log would say ({@link Effect.Notice}). */
+    final List<String> notices = new ArrayList<>();
 
     Node(int nodeId, String name) {
       this.nodeId = nodeId;
@@ -302,6 +304,8 @@ final class CoreCluster {
           queue.add(new Pending(nodes.get(send.nodeId()), new Event.PeerReceived(node.nodeId, send.connectionId(),
               send.message())));
         }
+      } else if (effect instanceof Effect.Notice notice) {
+        node.notices.add(notice.message());
       } else if (effect instanceof Effect.HoldPeer hold) {
         node.held.put(hold.nodeId(), hold.hold());
         if (hold.hold()) {

@@ -15,6 +15,7 @@ import io.tandem.engine.core.RequestKind;
 import io.tandem.engine.core.ResyncRate;
 import io.tandem.engine.core.SplitBrainPolicy;
 import io.tandem.engine.core.Role;
+import io.tandem.engine.wire.ReplicaState;
 import io.tandem.engine.wire.ResyncRequest;
 import java.nio.ByteBuffer;
 import java.util.Set;
@@ -773,6 +774,43 @@ class ReplicationScenariosTest {
         assertThat(peer.volumes().get(0).replication()).as(cluster.node(node).name + "→" + peer.name())
             .isEqualTo(ReplicationState.Established);
         assertThat(peer.volumes().get(0).outOfSyncKib()).as(cluster.node(node).name + "→" + peer.name()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aConnectionThatComesUpWhileAResyncEndsComparesTheAdoptedGeneration() throws Exception {
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
+    cluster.disconnect(0, 1);
+    cluster.disconnect(1, 2);
+    cluster.run();
+    assertThat(write(cluster, 0, 1 << 20, 8 * 4096, 2).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.request(0, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
+
+    // bravo resyncs from charlie; the superblock that ends it (the adopted generation) is being written
+    cluster.connect(1, 2);
+    assertThat(cluster.runUntil(c -> c.node(1).notices.stream().anyMatch(n -> n.contains("resync from charlie done"))))
+        .isTrue();
+    cluster.stallDisk(1);
+    // meanwhile alpha connects: bravo reports the generation it is leaving, then the write ends
+    cluster.node(1).sent.clear();
+    cluster.connect(0, 1);
+    assertThat(cluster.runUntil(c -> c.node(1).sent.stream().anyMatch(m -> m instanceof ReplicaState))).isTrue();
+    cluster.stall(1);
+    cluster.run();
+    cluster.resume(1);
+    cluster.run();
+
+    assertThat(peer(cluster, 1, 2).volumes().get(0).resyncReceivedBytes()).isEqualTo(8 * 4096);
+    assertThat(peer(cluster, 1, 0).volumes().get(0).resyncReceivedBytes()).as("taken again from alpha").isZero();
+    assertSameData(cluster, 0, 1);
+    assertSameData(cluster, 0, 2);
+    for (int node = 0; node < 3; node++) {
+      for (ReplicaStatus.PeerStatus peer : cluster.node(node).core.status().peers()) {
+        assertThat(peer.connection()).as(cluster.node(node).name + "→" + peer.name())
+            .isEqualTo(ConnectionState.Connected);
+        assertThat(peer.volumes().get(0).replication()).as(cluster.node(node).name + "→" + peer.name())
+            .isEqualTo(ReplicationState.Established);
       }
     }
   }
