@@ -881,6 +881,14 @@ public final class ReplicaCore {
         } else if (connection.id == write.connectionId && peerVolume.replication == ReplicationState.SyncTarget) {
           peerVolume.writtenUnsynced.add(new PeerVolume.Outstanding(write.offset, write.length));
           peerVolume.syncedSinceTick += write.length;
+          // the blocks changed here: a peer away now, whose slot tracks it from an older state,
+          // may lack the new data
+          for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
+            Connection other = connections.get(slot.getKey());
+            if (other != connection && (other == null || !other.ready())) {
+              volume.bitmap.set(slot.getValue(), write.start() / BLOCK_BYTES, (write.end() - 1) / BLOCK_BYTES);
+            }
+          }
         }
         syncResyncWrites(volume, connection, false);
         pumpResync(volume, connection);

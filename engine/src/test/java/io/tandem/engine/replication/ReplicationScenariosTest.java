@@ -814,4 +814,33 @@ class ReplicationScenariosTest {
       }
     }
   }
+
+  @Test
+  void aSyncTargetMarksWhatItResyncsForAPeerThatIsAway() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    // alpha alone writes; bravo and charlie, still together, miss it
+    cluster.disconnect(0, 1);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    assertThat(write(cluster, 0, 1 << 20, 4 * 4096, 2).status()).isEqualTo(IoStatus.OK);
+    // bravo takes it from alpha while charlie is away
+    cluster.disconnect(1, 2);
+    cluster.connect(0, 1);
+    cluster.run();
+    assertSameData(cluster, 0, 1);
+    assertThat(peer(cluster, 1, 2).volumes().get(0).outOfSyncKib()).as("bravo's marks for charlie").isEqualTo(16);
+    // charlie meets bravo first: it must get the blocks bravo took from alpha
+    cluster.disconnect(0, 1);
+    cluster.connect(1, 2);
+    cluster.run();
+    assertSameData(cluster, 1, 2);
+    cluster.connect(0, 1);
+    cluster.connect(0, 2);
+    cluster.run();
+    assertSameData(cluster, 0, 2);
+  }
 }
