@@ -656,7 +656,8 @@ public final class ReplicaCore {
     boolean quorate = role == Role.Primary && quorum().hasQuorum();
     changeSuperblock(volume, superblock -> withFlag(SuperblockFlag.UNWRITTEN_GENERATION, unwritten)
         .andThen(quorate ? withFlag(SuperblockFlag.PRIMARY_LOST_QUORUM, false) : UnaryOperator.identity())
-        .apply(superblock.withNewGeneration(next, tracking)), Effect.DataSync.NONE, VolumeCore.LogCleanup.KEEP, () -> {
+        .apply(superblock.withNewGeneration(next, trackingFrom(volume, superblock, tracking))), Effect.DataSync.NONE,
+        VolumeCore.LogCleanup.KEEP, () -> {
           volume.generationChangeInFlight = false;
           int weak = 0;
           for (int nodeId : tracking) {
@@ -673,6 +674,26 @@ public final class ReplicaCore {
           broadcastState(); // peers keep an accurate view of this node's generation
           advance(volume);
         });
+  }
+
+  /**
+   * Where the slots of {@code tracking} start when the generation changes: the generation each
+   * peer last said it holds, when that is this node's current one or in its history — a peer lost
+   * just after a generation change may never have received it, and a slot starting at a generation
+   * the peer never held could not be matched when it returns (its blocks since then are marked
+   * anyway: the writes it did not acknowledge). Else this node's current generation.
+   */
+  private Map<Integer, Long> trackingFrom(VolumeCore volume, Superblock superblock, Set<Integer> tracking) {
+    Map<Integer, Long> from = new HashMap<>();
+    for (int nodeId : tracking) {
+      Connection connection = connections.get(nodeId);
+      long confirmed = connection == null ? 0 : connection.volume(volume.number).peerCurrentUuid;
+      boolean ancestor = confirmed != 0 && confirmed != Superblock.JUST_CREATED_UUID
+          && (sameUuid(confirmed, superblock.currentUuid())
+              || superblock.historyUuids().stream().anyMatch(uuid -> uuid != 0 && sameUuid(uuid, confirmed)));
+      from.put(nodeId, ancestor ? confirmed & ~1L : superblock.currentUuid());
+    }
+    return from;
   }
 
   /**
@@ -3293,7 +3314,7 @@ public final class ReplicaCore {
     renegotiateStaleReports(volume);
     volume.generationChangeInFlight = true;
     changeSuperblock(volume, superblock -> withFlag(SuperblockFlag.PRIMARY_LOST_QUORUM, false)
-        .apply(superblock.withNewGeneration(uuid, tracking)), Effect.DataSync.NONE,
+        .apply(superblock.withNewGeneration(uuid, trackingFrom(volume, superblock, tracking))), Effect.DataSync.NONE,
         VolumeCore.LogCleanup.KEEP, () -> {
           volume.generationChangeInFlight = false;
           if (!stateUnsettled()) {

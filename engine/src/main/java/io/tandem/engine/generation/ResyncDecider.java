@@ -59,9 +59,21 @@ public final class ResyncDecider {
       return new ResyncDecision(Kind.SOURCE_BITMAP, 7, aheadVia,
           "this node's bitmap for node " + aheadVia + " starts at the peer's generation");
     }
-    // 8: one generation is history to the other side, and no bitmap covers the gap
+    // 8: one generation is history to the other side
     boolean mineIsOld = theirs.inHistory(myCurrent);
     boolean theirsIsOld = mine.inHistory(peerCurrent);
+    // ... and a bitmap covers the gap: it starts at a generation the side that is behind passed
+    // through (its slot started at what that node last confirmed; the node took a later generation
+    // from it before the connection dropped), so it holds every change since the older start
+    boolean aheadCovers = theirsIsOld && coversFrom(mine.bitmapFor(peer.nodeId()), theirs);
+    boolean behindCovers = mineIsOld && coversFrom(theirs.bitmapFor(me.nodeId()), mine);
+    if (aheadCovers != behindCovers) {
+      return aheadCovers
+          ? decision(Kind.SOURCE_BITMAP, 8, "this node's bitmap for the peer starts at a generation in the peer's"
+              + " history, and the peer's generation is in this node's history")
+          : decision(Kind.TARGET_BITMAP, 8, "the peer's bitmap for this node starts at a generation in this node's"
+              + " history, and this node's generation is in the peer's history");
+    }
     if (mineIsOld && !theirsIsOld) {
       return decision(Kind.TARGET_FULL, 8, "this node's generation is in the peer's history");
     }
@@ -78,6 +90,11 @@ public final class ResyncDecider {
       return decision(Kind.SPLIT_BRAIN_HISTORY, 10, "both wrote; only an older generation is shared");
     }
     return decision(Kind.UNRELATED, 11, "no generation in common: the data sets are unrelated");
+  }
+
+  /** Whether a bitmap starting at {@code start} covers {@code behind}: it started at one of its older generations. */
+  private static boolean coversFrom(long start, Generations behind) {
+    return Generations.comparable(start) != 0 && behind.inHistory(start);
   }
 
   private static final int NOT_TRACKED = -2;

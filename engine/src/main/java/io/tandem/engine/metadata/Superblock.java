@@ -3,6 +3,7 @@ package io.tandem.engine.metadata;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -86,7 +87,7 @@ public record Superblock(
    * becomes current.
    */
   public Superblock withNewGeneration(long newCurrentUuid) {
-    return withNewGeneration(newCurrentUuid, null);
+    return withNewGeneration(newCurrentUuid, (Set<Integer>) null);
   }
 
   /**
@@ -95,11 +96,26 @@ public record Superblock(
    * write and adopts the new generation itself.
    */
   public Superblock withNewGeneration(long newCurrentUuid, Set<Integer> trackingPeers) {
+    Map<Integer, Long> from = new java.util.HashMap<>();
+    for (PeerSlot slot : peerSlots) {
+      if (trackingPeers == null || trackingPeers.contains(slot.peerNodeId())) {
+        from.put(slot.peerNodeId(), currentUuid);
+      }
+    }
+    return withNewGeneration(newCurrentUuid, from);
+  }
+
+  /**
+   * Like {@link #withNewGeneration(long, Set)}, with the generation each tracking peer's slot starts
+   * at ({@code trackingFrom}: node id to UUID, e.g. the last generation the peer confirmed holding,
+   * which may be older than the current one when the peer was lost before it confirmed a change).
+   */
+  public Superblock withNewGeneration(long newCurrentUuid, Map<Integer, Long> trackingFrom) {
     List<PeerSlot> slots = new java.util.ArrayList<>();
     for (PeerSlot slot : peerSlots) {
-      boolean startsTracking = slot.peerNodeId() != PeerSlot.UNASSIGNED && slot.bitmapUuid() == 0
-          && (trackingPeers == null || trackingPeers.contains(slot.peerNodeId()));
-      slots.add(startsTracking ? new PeerSlot(slot.peerNodeId(), currentUuid, slot.flags()) : slot);
+      Long from = trackingFrom.get(slot.peerNodeId());
+      boolean startsTracking = slot.peerNodeId() != PeerSlot.UNASSIGNED && slot.bitmapUuid() == 0 && from != null;
+      slots.add(startsTracking ? new PeerSlot(slot.peerNodeId(), from == 0 ? currentUuid : from, slot.flags()) : slot);
     }
     List<Long> history = new java.util.ArrayList<>(historyUuids);
     if (!history.contains(currentUuid)) {

@@ -118,6 +118,20 @@ class ResyncDeciderTest {
   }
 
   @Test
+  void rule8ABitmapStartingAtAGenerationThePeerPassedThroughSyncsByBitmap() {
+    // alpha's slot for bravo starts at A, the last generation bravo confirmed; bravo had taken B
+    // from alpha before the connection dropped; alpha moved on to C
+    ConnectingSide alpha = side(0, generations(C, Map.of(1, A), B, A));
+    ConnectingSide bravo = side(1, generations(B, Map.of(), A));
+    assertThat(decide(alpha, bravo)).extracting(ResyncDecision::kind, ResyncDecision::rule)
+        .containsExactly(Kind.SOURCE_BITMAP, 8);
+    assertThat(decide(bravo, alpha).kind()).isEqualTo(Kind.TARGET_BITMAP);
+    // a slot that starts later than bravo's generation does not cover it: everything moves
+    ConnectingSide alphaLater = side(0, generations(D, Map.of(1, C), C, B, A));
+    assertThat(decide(alphaLater, bravo).kind()).isEqualTo(Kind.SOURCE_FULL);
+  }
+
+  @Test
   void rules9To11SplitBrainAndUnrelatedData() {
     ConnectingSide left = side(0, generations(B, Map.of(1, A), A));
     ConnectingSide right = side(1, generations(C, Map.of(0, A), A));
