@@ -643,6 +643,10 @@ public final class ReplicaCore {
     renegotiateStaleReports(volume);
     volume.generationChangeInFlight = true;
     long next = freshUuid(volume.superblock.currentUuid());
+    if (!volume.ownUnacknowledged) {
+      volume.unacknowledgedSince = volume.superblock.currentUuid();
+      volume.ownUnacknowledged = true;
+    }
     Set<Integer> tracking = new HashSet<>();
     List<Connection> adopting = new ArrayList<>();
     for (Connection connection : connections.values()) {
@@ -993,6 +997,7 @@ public final class ReplicaCore {
         // the local disk failed on this write: it counts as done if a peer wrote it
         if (write.awaitingWritten.isEmpty()) {
           write.answered = true;
+          volume.ownUnacknowledged = false;
           complete(write.request.requestId(), IoStatus.OK, null);
         }
       } else if (write.throughPeers && write.awaitingWritten.isEmpty() && write.peersWritten == 0) {
@@ -1001,6 +1006,9 @@ public final class ReplicaCore {
             + " reached no peer with data (this node has no usable disk)");
       } else if (write.localStatus != IoStatus.OK || peersDone) {
         write.answered = true;
+        if (write.localStatus == IoStatus.OK) {
+          volume.ownUnacknowledged = false; // the generation holds a promise now
+        }
         complete(write.request.requestId(), write.localStatus, write.localMessage);
       }
     }
@@ -1933,7 +1941,8 @@ public final class ReplicaCore {
         flags |= ReplicaState.VolumeState.FLAG_REPLAYED_LOG;
       }
       states.add(new ReplicaState.VolumeState(volume.number, volume.diskState.ordinal(), flags, volume.sizeBytes,
-          current, bitmapUuids, history, volume.generationWrites));
+          current, bitmapUuids, history, volume.generationWrites,
+          volume.ownUnacknowledged ? volume.unacknowledgedSince : 0));
     }
     ReplicaState state = new ReplicaState(role == Role.Primary ? ReplicaState.ROLE_PRIMARY
         : ReplicaState.ROLE_SECONDARY, states, lastWriteSequence, primaryPeer());
@@ -2283,48 +2292,63 @@ public final class ReplicaCore {
   }
 
   /**
-   * Two generations that parted from a common one are no split brain when one side's generation
-   * was started only because a peer was lost with writes in flight and nothing was written in it
-   * since: that side holds its parent generation plus writes it marked for the peers that missed
-   * them, and the other side moved on from that parent. The unwritten side becomes SyncTarget — of
-   * the union of both bitmaps when the other side tracks it since the parent, else of everything.
-   * Both sides compute the same from what they reported; with both unwritten, the higher node id
-   * yields. Null when this does not apply.
+   * Two generations that parted from a common one are no split brain when one side's data since
+   * the parent is nobody's promise: its generation was started only because a peer was lost with
+   * writes in flight and nothing was written in it since (it holds its parent generation plus
+   * writes it marked for the peers that missed them), or it started the generations since the
+   * parent itself and acknowledged no client write in them (a Primary that lost quorum with its
+   * writes unconfirmed; claimed only by a Secondary, whose branch can no longer grow). The other
+   * side moved on from that parent. The yielding side becomes SyncTarget — of the union of both
+   * bitmaps when the other side tracks it since the parent, else of everything. Both sides compute
+   * the same from what they reported; with both yielding, the higher node id does. Null when this
+   * does not apply.
    *
-   * <p>Having lost quorum as Primary is no reason to yield: the generations written before the
-   * loss may hold writes a majority acknowledged, and the other side of this one connection need
-   * not be that majority. Such a split brain waits for a policy or an operator.
+   * <p>Having lost quorum as Primary alone is no reason to yield: the generations written before
+   * the loss may hold writes a majority acknowledged, and the other side of this one connection
+   * need not be that majority. Such a split brain waits for a policy or an operator.
    */
   private ResyncDecision unwrittenSideSyncs(Connection connection, ReplicaState.VolumeState mine,
       ReplicaState.VolumeState theirs) {
     if (mine == null || theirs == null) {
       return null;
     }
-    boolean mineUnwritten = mine.has(ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION);
-    boolean theirsUnwritten = theirs.has(ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION);
-    if (!mineUnwritten && !theirsUnwritten) {
-      return null;
+    long mineFrom = discardableSince(mine, connection.reportedRole);
+    long theirsFrom = discardableSince(theirs, connection.peerReportedRole);
+    boolean higher = settings.nodeId() > connection.peer.nodeId();
+    // the higher node id is tried first when both could yield
+    boolean[] order = mineFrom != 0 && theirsFrom != 0 ? new boolean[] {higher, !higher}
+        : mineFrom != 0 ? new boolean[] {true} : theirsFrom != 0 ? new boolean[] {false} : new boolean[0];
+    for (boolean iYield : order) {
+      ReplicaState.VolumeState yielding = iYield ? mine : theirs;
+      ReplicaState.VolumeState other = iYield ? theirs : mine;
+      long parent = iYield ? mineFrom : theirsFrom;
+      int yieldingNode = iYield ? settings.nodeId() : connection.peer.nodeId();
+      if (!sameUuid(other.currentUuid(), parent) && other.history().stream().noneMatch(uuid -> sameUuid(uuid, parent))) {
+        continue; // the other side never held that parent
+      }
+      Long tracked = other.bitmapUuids().get(yieldingNode);
+      boolean bitmap = tracked != null && sameUuid(tracked, parent);
+      ResyncDecision.Kind kind = iYield
+          ? (bitmap ? ResyncDecision.Kind.TARGET_BITMAP : ResyncDecision.Kind.TARGET_FULL)
+          : (bitmap ? ResyncDecision.Kind.SOURCE_BITMAP : ResyncDecision.Kind.SOURCE_FULL);
+      String who = iYield ? settings.nodeName() : connection.peer.name();
+      String why = yielding.unacknowledgedSince() != 0 && sameUuid(yielding.unacknowledgedSince(), parent)
+          ? " acknowledged no write since it branched off" : " started a generation it wrote nothing in";
+      return new ResyncDecision(kind, 0, -1, who + why + "; it takes the data of the other side");
     }
-    boolean iYield = mineUnwritten && (!theirsUnwritten || settings.nodeId() > connection.peer.nodeId());
-    ReplicaState.VolumeState yielding = iYield ? mine : theirs;
-    ReplicaState.VolumeState other = iYield ? theirs : mine;
-    int yieldingNode = iYield ? settings.nodeId() : connection.peer.nodeId();
-    if (yielding.history().isEmpty()) {
-      return null;
-    }
-    long parent = yielding.history().get(0);
-    if (!sameUuid(other.currentUuid(), parent) && other.history().stream().noneMatch(uuid -> sameUuid(uuid, parent))) {
-      return null; // the other side never held that parent: a real split brain
-    }
-    Long tracked = other.bitmapUuids().get(yieldingNode);
-    boolean bitmap = tracked != null && sameUuid(tracked, parent);
-    ResyncDecision.Kind kind = iYield
-        ? (bitmap ? ResyncDecision.Kind.TARGET_BITMAP : ResyncDecision.Kind.TARGET_FULL)
-        : (bitmap ? ResyncDecision.Kind.SOURCE_BITMAP : ResyncDecision.Kind.SOURCE_FULL);
-    return new ResyncDecision(kind, 0, -1, (iYield ? settings.nodeName() : connection.peer.name())
-        + " started a generation it wrote nothing in; it takes the data of the other side");
+    return null;
   }
 
+  /** The parent generation a side's data since may be discarded back to, or 0. */
+  private static long discardableSince(ReplicaState.VolumeState state, Role reportedRole) {
+    if (state.unacknowledgedSince() != 0 && reportedRole != Role.Primary) {
+      return state.unacknowledgedSince();
+    }
+    if (state.has(ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION) && !state.history().isEmpty()) {
+      return state.history().get(0);
+    }
+    return 0;
+  }
 
   /** Both sides hold data and report it: the bitmaps are exchanged (each side checks the same reported states). */
   private static boolean exchangesBitmaps(VolumeCore volume, Connection connection, PeerVolume peerVolume) {
@@ -3068,6 +3092,7 @@ public final class ReplicaCore {
       }
       volume.diskState = DiskState.UpToDate;
       volume.replayedLog = false;
+      volume.ownUnacknowledged = false;
       // it holds what the source held of the generation, and what the writer sent here meanwhile
       volume.generationWrites = Math.max(volume.generationWrites, sourceWrites);
       discardMyData = false;
@@ -3290,6 +3315,7 @@ public final class ReplicaCore {
     peerVolume.peerCurrentUuid = newUuid.uuid();
     // the writes that follow on this connection are the new generation's
     volume.generationWrites = 0;
+    volume.ownUnacknowledged = false;
     if (peerVolume.direction == PeerVolume.Direction.TARGET) {
       // resyncing from the Primary, which writes here too: the new generation is complete here
       // once the resync ends, also where the resync itself stays within the old one

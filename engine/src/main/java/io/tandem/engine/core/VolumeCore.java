@@ -193,6 +193,15 @@ final class VolumeCore {
    * this node started since. Two Secondaries of one generation compare it: the higher holds more.
    */
   long generationWrites;
+  /**
+   * This node started the current generation, and every generation it started since
+   * {@link #unacknowledgedSince} (the last one it did not start, or that held an acknowledged
+   * write), and acknowledged no client write in them: their data is nobody's promise. Known only
+   * since the start (false after a restart: nothing is claimed).
+   */
+  boolean ownUnacknowledged;
+  /** The generation the unacknowledged ones branched from; meaningful while {@link #ownUnacknowledged}. */
+  long unacknowledgedSince;
   /** The superblock change recording a Primary's loss of quorum is queued. */
   boolean recordingQuorumLoss;
   /** Writes of this volume went to or came from a peer since the core started. */

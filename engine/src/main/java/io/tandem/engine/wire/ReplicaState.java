@@ -74,9 +74,12 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
    * @param generationWrites the sequence of the last write of the current generation's writer this
    *     node holds (the writer's own last write on the writer), ≥ 0; 0 when unknown (nothing
    *     written yet, or the node restarted since)
+   * @param unacknowledgedSince nonzero when this node started its current generation, and any it
+   *     started since this one, its parent, and acknowledged no client write in them: their data
+   *     may be discarded for a side that moved on from the parent. 0 claims nothing
    */
   public record VolumeState(int number, int diskState, int flags, long sizeBytes, long currentUuid,
-      Map<Integer, Long> bitmapUuids, List<Long> history, long generationWrites) {
+      Map<Integer, Long> bitmapUuids, List<Long> history, long generationWrites, long unacknowledgedSince) {
 
     /** This node was Primary and crashed: it did not stop gracefully. */
     public static final int FLAG_CRASHED_PRIMARY = 1;
@@ -100,14 +103,20 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
     public static final int MAX_BITMAP_UUIDS = WireProtocol.MAX_NODE_ID + 1;
     public static final int MAX_HISTORY = 16;
 
-    static final int FIXED_BYTES = 30;
+    static final int FIXED_BYTES = 38;
     static final int BITMAP_ENTRY_BYTES = 9;
     static final int HISTORY_ENTRY_BYTES = 8;
 
     /** A volume state without a known position in its generation's writes. */
     public VolumeState(int number, int diskState, int flags, long sizeBytes, long currentUuid,
         Map<Integer, Long> bitmapUuids, List<Long> history) {
-      this(number, diskState, flags, sizeBytes, currentUuid, bitmapUuids, history, 0);
+      this(number, diskState, flags, sizeBytes, currentUuid, bitmapUuids, history, 0, 0);
+    }
+
+    /** A volume state that claims no unacknowledged branch. */
+    public VolumeState(int number, int diskState, int flags, long sizeBytes, long currentUuid,
+        Map<Integer, Long> bitmapUuids, List<Long> history, long generationWrites) {
+      this(number, diskState, flags, sizeBytes, currentUuid, bitmapUuids, history, generationWrites, 0);
     }
 
     public VolumeState {
@@ -151,7 +160,8 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
           .putLong(currentUuid)
           .put((byte) bitmapUuids.size())
           .put((byte) history.size())
-          .putLong(generationWrites);
+          .putLong(generationWrites)
+          .putLong(unacknowledgedSince);
       // the map is sorted: ascending node ids
       bitmapUuids.forEach((nodeId, uuid) -> body.put(nodeId.byteValue()).putLong(uuid));
       history.forEach(body::putLong);
@@ -167,6 +177,7 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
       int entries = Byte.toUnsignedInt(body.get());
       int historyCount = Byte.toUnsignedInt(body.get());
       long generationWrites = body.getLong();
+      long unacknowledgedSince = body.getLong();
       String where = MessageType.REPLICA_STATE + " volume " + number;
       if (entries > MAX_BITMAP_UUIDS) {
         throw new WireFormatException(where + " bitmap UUID count " + entries + " exceeds " + MAX_BITMAP_UUIDS);
@@ -193,7 +204,7 @@ public record ReplicaState(int role, List<VolumeState> volumes, long writeSequen
       }
       return Bodies.construct(where,
           () -> new VolumeState(number, diskState, flags, sizeBytes, currentUuid, bitmapUuids, history,
-              generationWrites));
+              generationWrites, unacknowledgedSince));
     }
   }
 

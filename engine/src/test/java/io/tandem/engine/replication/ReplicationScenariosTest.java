@@ -843,4 +843,40 @@ class ReplicationScenariosTest {
     cluster.run();
     assertSameData(cluster, 0, 2);
   }
+
+  @Test
+  void aPrimaryThatLostQuorumWithNothingAcknowledgedTakesTheMajoritysData() throws Exception {
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
+    // charlie goes; bravo's end of the link dies silently: alpha's next write starts a generation
+    // that reaches nobody, and fails when alpha notices it lost bravo (and quorum)
+    cluster.disconnect(0, 2);
+    cluster.run();
+    cluster.stall(1);
+    long lost = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 8192, 4096, Set.of(),
+        pattern(4096, 7)));
+    cluster.run();
+    cluster.loseWaitingMessages(1, 0);
+    cluster.disconnect(0, 1);
+    cluster.resume(1);
+    cluster.run();
+    assertThat(cluster.completion(0, lost).status()).isEqualTo(IoStatus.IO_ERROR);
+    assertThat(cluster.request(0, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
+
+    // the majority goes on: charlie is promoted and writes
+    promote(cluster, 2);
+    assertThat(write(cluster, 2, 8192, 4096, 8).status()).isEqualTo(IoStatus.OK);
+    assertThat(write(cluster, 2, 1 << 20, 4096, 9).status()).isEqualTo(IoStatus.OK);
+
+    // alpha's branch holds no acknowledged write: it is no split brain, alpha takes the majority's data
+    cluster.connect(0, 1);
+    cluster.connect(0, 2);
+    cluster.run();
+    for (int peer : new int[] {1, 2}) {
+      assertThat(peer(cluster, 0, peer).connection()).as("alpha→" + peer).isEqualTo(ConnectionState.Connected);
+      assertThat(peer(cluster, 0, peer).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
+    }
+    assertSameData(cluster, 0, 2);
+    assertSameData(cluster, 1, 2);
+    assertThat(cluster.node(0).notices).anyMatch(n -> n.contains("acknowledged no write since it branched off"));
+  }
 }

@@ -50,11 +50,11 @@ class ReplicationMessagesTest {
   /**
    * REPLICA_STATE from node 2: Primary; volume 0 with disk state code 4, crashed primary and
    * reconnect, 1 GiB, bitmap UUIDs for nodes 1 and 3, two history entries, holding its generation's
-   * writes up to 258; volume 1 empty.
+   * writes up to 258, an unacknowledged branch since generation 0x1111111111111110; volume 1 empty.
    */
   static final byte[] REPLICA_STATE = Bytes.of()
       .hex("54445250 0001 0020 02 00").zeroes(10)
-      .hex("0000006a ef248b4e 70340fc0")    // body length 106
+      .hex("0000007a 8ff63a73 d7fe880d")    // body length 122
       .hex("01 00 0002")                    // Primary, reserved, 2 volumes
       .hex("0000000000000007")              // last write sequence 7
       .hex("0000 04 05")                    // volume 0, disk state 4, flags CRASHED_PRIMARY | RECONNECT
@@ -62,6 +62,7 @@ class ReplicationMessagesTest {
       .hex("a1b2c3d4e5f60718")              // current UUID
       .hex("02 02")                         // 2 bitmap UUIDs, 2 history entries
       .hex("0000000000000102")              // generation writes 258
+      .hex("1111111111111110")              // unacknowledged since
       .hex("01 3333333333333333")           // node 1's bitmap UUID: ascending node ids
       .hex("03 2222222222222222")           // node 3's
       .hex("4444444444444444 5555555555555555") // history
@@ -70,12 +71,13 @@ class ReplicationMessagesTest {
       .hex("0000000000000004")              // current UUID
       .hex("00 00")                         // no bitmap UUIDs, no history
       .hex("0000000000000000")              // generation writes unknown
+      .hex("0000000000000000")              // no unacknowledged branch
       .array();
 
   static final ReplicaState REPLICA_STATE_MESSAGE = new ReplicaState(ReplicaState.ROLE_PRIMARY, List.of(
       new VolumeState(0, 4, VolumeState.FLAG_CRASHED_PRIMARY | VolumeState.FLAG_RECONNECT, 1L << 30,
           0xa1b2c3d4e5f60718L, descending(Map.of(3, 0x2222222222222222L, 1, 0x3333333333333333L)),
-          List.of(0x4444444444444444L, 0x5555555555555555L), 258),
+          List.of(0x4444444444444444L, 0x5555555555555555L), 258, 0x1111111111111110L),
       new VolumeState(1, 0, 0, 0, 4, Map.of(), List.of())), 7);
 
   /** BITMAP_RUNS from node 1: volume 7, the last part, blocks 0..7, 100, and 32 from 2^32. */
@@ -310,27 +312,27 @@ class ReplicationMessagesTest {
     assertThat(errorOf(32, "02 00 0000 0000000000000000")).isEqualTo("REPLICA_STATE role 2 is not within 0..1");
     assertThat(errorOf(32, "00 00 0000 0000000000000000 00"))
         .isEqualTo("REPLICA_STATE body has 1 trailing byte after the volumes");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 00 0000000000000000 0000"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 00 0000000000000000 0000000000000000 0000"))
         .isEqualTo("REPLICA_STATE body has 2 trailing bytes after the volumes");
-    assertThat(errorOf(32, "00 00 0002 0000000000000000 " + volume0 + " 00 00 0000000000000000"))
-        .isEqualTo("REPLICA_STATE body ends inside volume entry 1: 0 bytes left, 30 needed");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 01 01 0000000000000000 01 3333333333333333"))
+    assertThat(errorOf(32, "00 00 0002 0000000000000000 " + volume0 + " 00 00 0000000000000000 0000000000000000"))
+        .isEqualTo("REPLICA_STATE body ends inside volume entry 1: 0 bytes left, 38 needed");
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 01 01 0000000000000000 0000000000000000 01 3333333333333333"))
         .isEqualTo("REPLICA_STATE body ends inside the bitmap UUIDs and history of volume 0: 9 bytes left, 17 needed");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 00 ffffffffffffffff"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 00 ffffffffffffffff 0000000000000000"))
         .isEqualTo("REPLICA_STATE volume 0 generationWrites -1 is negative");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 21 00 0000000000000000"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 21 00 0000000000000000 0000000000000000"))
         .isEqualTo("REPLICA_STATE volume 0 bitmap UUID count 33 exceeds 32");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 11 0000000000000000"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 00 11 0000000000000000 0000000000000000"))
         .isEqualTo("REPLICA_STATE volume 0 history count 17 exceeds 16");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 02 00 0000000000000000 03 2222222222222222 01 3333333333333333"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 02 00 0000000000000000 0000000000000000 03 2222222222222222 01 3333333333333333"))
         .isEqualTo("REPLICA_STATE volume 0 bitmap UUID node ids are not ascending: 1 after 3");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 02 00 0000000000000000 01 2222222222222222 01 3333333333333333"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 02 00 0000000000000000 0000000000000000 01 2222222222222222 01 3333333333333333"))
         .isEqualTo("REPLICA_STATE volume 0 bitmap UUID node ids are not ascending: 1 after 1");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 01 00 0000000000000000 20 2222222222222222"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 " + volume0 + " 01 00 0000000000000000 0000000000000000 20 2222222222222222"))
         .isEqualTo("REPLICA_STATE volume 0 bitmapUuids node id 32 is not within 0..31");
-    assertThat(errorOf(32, "00 00 0001 0000000000000000 0000 04 05 8000000000000000 a1b2c3d4e5f60718 00 00 0000000000000000"))
+    assertThat(errorOf(32, "00 00 0001 0000000000000000 0000 04 05 8000000000000000 a1b2c3d4e5f60718 00 00 0000000000000000 0000000000000000"))
         .isEqualTo("REPLICA_STATE volume 0 sizeBytes -9223372036854775808 is negative");
-    assertThat(errorOf(32, "00 00 0002 0000000000000000 " + volume0 + " 00 00 0000000000000000 " + volume0 + " 00 00 0000000000000000"))
+    assertThat(errorOf(32, "00 00 0002 0000000000000000 " + volume0 + " 00 00 0000000000000000 0000000000000000 " + volume0 + " 00 00 0000000000000000 0000000000000000"))
         .isEqualTo("REPLICA_STATE volume 0 appears twice");
   }
 
