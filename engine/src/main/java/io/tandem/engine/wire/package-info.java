@@ -103,7 +103,9 @@
  * | +21 | 1    |   history count h, ≤ 16
  * | +22 | 8    |   generation writes: the sequence of the last write of the current generation's
  * |     |      |   writer held here, ≥ 0 (0: unknown)
- * | +30 | 9·b  |   b × (node id u8, 0..31, ascending; that node's bitmap UUID u64)
+ * | +30 | 8    |   unacknowledged since: the parent of the generations this node started and
+ * |     |      |   acknowledged no client write in (0: no such claim)
+ * | +38 | 9·b  |   b × (node id u8, 0..31, ascending; that node's bitmap UUID u64)
  * |     | 8·h  |   h × history UUID u64, newest first
  *
  * DATA_WRITE (33)
