@@ -989,7 +989,10 @@ public final class ReplicaCore {
       }
       boolean detachedOnIt = write.localStatus == IoStatus.IO_ERROR && volume.diskState == DiskState.Failed
           && (write.peersWritten > 0 || !write.awaitingWritten.isEmpty());
-      if (write.quorumLost) {
+      if (write.replaced != null) {
+        write.answered = true;
+        complete(write.request.requestId(), IoStatus.IO_ERROR, write.replaced);
+      } else if (write.quorumLost) {
         write.answered = true;
         complete(write.request.requestId(), IoStatus.IO_ERROR, "resource " + settings.resource() + " on "
             + settings.nodeName() + " lost quorum (" + quorum().reason() + ") before the write was confirmed");
@@ -2642,6 +2645,22 @@ public final class ReplicaCore {
     notice("volume " + volume.number + ": resync from " + source.peer.name() + " started, "
         + kib(volume.bitmap.count(slot)) + " KiB out of sync");
     long connectionId = source.id;
+    // writes and flushes still waiting for an answer were to be confirmed on data the resync may
+    // replace now: they fail (nothing acknowledged is ever taken back)
+    String replaced = "volume " + volume.number + " on " + settings.nodeName() + " is being resynced from "
+        + source.peer.name() + " before the ";
+    for (Connection connection : connections.values()) {
+      for (Connection.FlushWaiter waiter : connection.barriers.values()) {
+        if (waiter.failure == null) {
+          waiter.failure = replaced + "flush was confirmed; the writes it covers may be replaced";
+        }
+      }
+    }
+    for (VolumeCore.PendingWrite write : volume.active) {
+      if (write.origin == VolumeCore.Origin.CLIENT && !write.answered && write.replaced == null) {
+        write.replaced = replaced + "write was confirmed; the resync may replace it";
+      }
+    }
     // a SyncTarget's data is Inconsistent until the resync ends, also after a crash
     volume.diskState = DiskState.Inconsistent;
     changeSuperblock(volume, withFlag(SuperblockFlag.CONSISTENT, false).andThen(

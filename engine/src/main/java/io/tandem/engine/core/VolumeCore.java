@@ -100,6 +100,8 @@ final class VolumeCore {
     boolean peerAckSent;
     /** Quorum was lost while it waited for a peer: it is not acknowledged (on-no-quorum io-error). */
     boolean quorumLost;
+    /** CLIENT: a resync began replacing this node's data before the write was answered: why it fails. */
+    String replaced;
     boolean localDone;
     IoStatus localStatus;
     String localMessage;
