@@ -65,6 +65,11 @@ final class PeerVolume {
   /** This node sent the peer resync data since the last resync ended. */
   boolean servedSinceFinish;
   final List<long[]> tainted = new ArrayList<>();
+  /**
+   * Blocks (first, last) this node took from another source in a resync while in sync with this
+   * peer in an older generation: marked for it, and told to it once this node is UpToDate.
+   */
+  final List<long[]> changedByResync = new ArrayList<>();
 
   /** Resync bytes this node received from the peer, and sent to it, since the core started. */
   long resyncReceivedBytes;
@@ -108,6 +113,7 @@ final class PeerVolume {
     peerDisk = DiskState.DUnknown;
     outstanding.clear();
     writtenUnsynced.clear();
+    changedByResync.clear();
     ready = false;
     verifying = false;
     verifyOutstanding.clear();

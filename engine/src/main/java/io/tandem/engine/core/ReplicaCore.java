@@ -906,12 +906,24 @@ public final class ReplicaCore {
         } else if (connection.id == write.connectionId && peerVolume.replication == ReplicationState.SyncTarget) {
           peerVolume.writtenUnsynced.add(new PeerVolume.Outstanding(write.offset, write.length));
           peerVolume.syncedSinceTick += write.length;
-          // the blocks changed here: a peer away now, whose slot tracks it from an older state,
-          // may lack the new data
+          // the blocks changed here: a peer away now, whose slot tracks it from an older state, may
+          // lack the new data; so may one in sync with this node in an older generation than the
+          // one this resync brings (both lacked what the source sends), told when this node is
+          // UpToDate again. Within one generation a peer in sync is not marked: the resync only
+          // evens out what the bitmaps already name, and marking it would send the same blocks
+          // around the cluster without end
+          long first = write.start() / BLOCK_BYTES;
+          long last = (write.end() - 1) / BLOCK_BYTES;
           for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
             Connection other = connections.get(slot.getKey());
-            if (other != connection && (other == null || !other.ready())) {
-              volume.bitmap.set(slot.getValue(), write.start() / BLOCK_BYTES, (write.end() - 1) / BLOCK_BYTES);
+            if (other == connection) {
+              continue;
+            }
+            if (other == null || !other.ready()) {
+              volume.bitmap.set(slot.getValue(), first, last);
+            } else if (lacksAdoptedGeneration(other.volume(volume.number), peerVolume)) {
+              volume.bitmap.set(slot.getValue(), first, last);
+              other.volume(volume.number).changedByResync.add(new long[] {first, last});
             }
           }
         }
@@ -1751,6 +1763,15 @@ public final class ReplicaCore {
     connection.problem = null;
     outbox.add(new Effect.HoldPeer(connection.peer.nodeId(), true, reason));
     outbox.add(new Effect.HoldPeer(connection.peer.nodeId(), false, reason));
+  }
+
+  /**
+   * Whether {@code other}, in sync with this node, stays behind the generation this node takes
+   * from the source of {@code fromSource}: the resync changes blocks it does not have.
+   */
+  private static boolean lacksAdoptedGeneration(PeerVolume other, PeerVolume fromSource) {
+    return other.replication == ReplicationState.Established && fromSource.adoptGeneration
+        && !sameUuid(other.peerCurrentUuid, fromSource.peerCurrentUuid);
   }
 
   /** A line for the node's log ({@link Effect.Notice}). */
@@ -3156,6 +3177,17 @@ public final class ReplicaCore {
       }
       for (Connection connection : renegotiate) {
         renegotiate(connection, "resynced from " + source.peer.name() + "; comparing again");
+      }
+      // peers in sync with this node before the resync lack what it took from the source (only
+      // those blocks: other marks in their slots may name data they hold and this node lacks)
+      for (Connection connection : connections.values()) {
+        PeerVolume other = connection.volume(volume.number);
+        if (connection != source && connection.ready() && other.replication == ReplicationState.Established) {
+          for (long[] changed : other.changedByResync) {
+            tellOutOfSync(volume, connection, changed[0], changed[1]);
+          }
+        }
+        other.changedByResync.clear();
       }
       connectionsProblemCleared(volume);
       broadcastState();

@@ -879,4 +879,24 @@ class ReplicationScenariosTest {
     assertSameData(cluster, 1, 2);
     assertThat(cluster.node(0).notices).anyMatch(n -> n.contains("acknowledged no write since it branched off"));
   }
+
+  @Test
+  void aPeerInSyncWithASyncTargetGetsWhatTheTargetResynced() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    // bravo and charlie, together, both miss alpha's write: they stay in sync with each other
+    cluster.disconnect(0, 1);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    assertThat(write(cluster, 0, 1 << 20, 4 * 4096, 2).status()).isEqualTo(IoStatus.OK);
+    // bravo resyncs it from alpha; charlie, never meeting alpha, must get it from bravo
+    cluster.connect(0, 1);
+    cluster.run();
+    assertSameData(cluster, 0, 1);
+    assertSameData(cluster, 1, 2);
+    assertThat(peer(cluster, 1, 2).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
+  }
 }
