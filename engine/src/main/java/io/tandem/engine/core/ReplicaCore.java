@@ -1661,6 +1661,13 @@ public final class ReplicaCore {
         return true;
       }
     }
+    for (Connection connection : connections.values()) {
+      for (PeerVolume peerVolume : connection.volumes.values()) {
+        if (peerVolume.finishing) {
+          return true; // a resync ends: the generation this node reports is about to change
+        }
+      }
+    }
     return false;
   }
 
@@ -3128,6 +3135,9 @@ public final class ReplicaCore {
     changeSuperblock(volume, change, Effect.DataSync.FIRST, VolumeCore.LogCleanup.KEEP, () -> {
       peerVolume.finishing = false;
       if (volume.diskState == DiskState.Failed) {
+        if (!stateUnsettled()) {
+          attached();
+        }
         return;
       }
       volume.diskState = DiskState.UpToDate;
@@ -3177,6 +3187,9 @@ public final class ReplicaCore {
       }
       for (Connection connection : renegotiate) {
         renegotiate(connection, "resynced from " + source.peer.name() + "; comparing again");
+      }
+      if (!stateUnsettled()) {
+        attached(); // the connections that came up meanwhile report the adopted generation
       }
       // peers in sync with this node before the resync lack what it took from the source (only
       // those blocks: other marks in their slots may name data they hold and this node lacks)
