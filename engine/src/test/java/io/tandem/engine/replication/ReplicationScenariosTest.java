@@ -68,6 +68,23 @@ class ReplicationScenariosTest {
     return cluster;
   }
 
+  /**
+   * Three nodes without quorum checks; alpha, Primary, wrote 16 KiB at 1 MiB alone, while bravo and
+   * charlie, connected to each other (in sync, in the older generation), missed it.
+   */
+  private static CoreCluster bravoAndCharlieMissAlphasWrite() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    cluster.disconnect(0, 1);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    assertThat(write(cluster, 0, 1 << 20, 4 * 4096, 2).status()).isEqualTo(IoStatus.OK);
+    return cluster;
+  }
+
   private static void assertSameData(CoreCluster cluster, int a, int b) {
     assertThat(cluster.node(a).readAll(SIZE)).as(cluster.node(a).name + " vs " + cluster.node(b).name)
         .isEqualTo(cluster.node(b).readAll(SIZE));
@@ -816,16 +833,7 @@ class ReplicationScenariosTest {
 
   @Test
   void aSyncTargetMarksWhatItResyncsForAPeerThatIsAway() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
-    cluster.connectAll();
-    cluster.run();
-    promote(cluster, 0);
-    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
-    // alpha alone writes; bravo and charlie, still together, miss it
-    cluster.disconnect(0, 1);
-    cluster.disconnect(0, 2);
-    cluster.run();
-    assertThat(write(cluster, 0, 1 << 20, 4 * 4096, 2).status()).isEqualTo(IoStatus.OK);
+    CoreCluster cluster = bravoAndCharlieMissAlphasWrite();
     // bravo takes it from alpha while charlie is away
     cluster.disconnect(1, 2);
     cluster.connect(0, 1);
@@ -881,16 +889,7 @@ class ReplicationScenariosTest {
 
   @Test
   void aPeerInSyncWithASyncTargetGetsWhatTheTargetResynced() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
-    cluster.connectAll();
-    cluster.run();
-    promote(cluster, 0);
-    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
-    // bravo and charlie, together, both miss alpha's write: they stay in sync with each other
-    cluster.disconnect(0, 1);
-    cluster.disconnect(0, 2);
-    cluster.run();
-    assertThat(write(cluster, 0, 1 << 20, 4 * 4096, 2).status()).isEqualTo(IoStatus.OK);
+    CoreCluster cluster = bravoAndCharlieMissAlphasWrite();
     // bravo resyncs it from alpha; charlie, never meeting alpha, must get it from bravo
     cluster.connect(0, 1);
     cluster.run();
