@@ -85,6 +85,23 @@ class ReplicationScenariosTest {
     return cluster;
   }
 
+  /**
+   * Charlie leaves alpha (Primary of three); then, while {@code onAlpha} runs, bravo's end of the
+   * link to alpha dies silently: what alpha sends it is lost, and alpha learns of the loss last.
+   */
+  private static <T> T whileBravosLinkDiesSilently(CoreCluster cluster, java.util.function.Supplier<T> onAlpha) {
+    cluster.disconnect(0, 2);
+    cluster.run();
+    cluster.stall(1);
+    T result = onAlpha.get();
+    cluster.run();
+    cluster.loseWaitingMessages(1, 0);
+    cluster.disconnect(0, 1);
+    cluster.resume(1);
+    cluster.run();
+    return result;
+  }
+
   private static void assertSameData(CoreCluster cluster, int a, int b) {
     assertThat(cluster.node(a).readAll(SIZE)).as(cluster.node(a).name + " vs " + cluster.node(b).name)
         .isEqualTo(cluster.node(b).readAll(SIZE));
@@ -518,15 +535,9 @@ class ReplicationScenariosTest {
   @Test
   void aPrimaryThatLostQuorumAfterWritesNobodyElseHoldsMeetsTheMajorityAsASplitBrain() throws Exception {
     CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.A);
-    cluster.disconnect(0, 2);
-    cluster.run();
     // protocol A: alpha completes a write in a generation bravo never hears of, then loses quorum
-    cluster.stall(1);
-    assertThat(write(cluster, 0, 8192, 4096, 2).status()).isEqualTo(IoStatus.OK);
-    cluster.loseWaitingMessages(1, 0);
-    cluster.disconnect(0, 1);
-    cluster.resume(1);
-    cluster.run();
+    Effect.RequestCompleted written = whileBravosLinkDiesSilently(cluster, () -> write(cluster, 0, 8192, 4096, 2));
+    assertThat(written.status()).isEqualTo(IoStatus.OK);
     assertThat(cluster.request(0, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
 
     // bravo and charlie move on
@@ -854,18 +865,10 @@ class ReplicationScenariosTest {
   @Test
   void aPrimaryThatLostQuorumWithNothingAcknowledgedTakesTheMajoritysData() throws Exception {
     CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
-    // charlie goes; bravo's end of the link dies silently: alpha's next write starts a generation
-    // that reaches nobody, and fails when alpha notices it lost bravo (and quorum)
-    cluster.disconnect(0, 2);
-    cluster.run();
-    cluster.stall(1);
-    long lost = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 8192, 4096, Set.of(),
-        pattern(4096, 7)));
-    cluster.run();
-    cluster.loseWaitingMessages(1, 0);
-    cluster.disconnect(0, 1);
-    cluster.resume(1);
-    cluster.run();
+    // alpha's next write starts a generation that reaches nobody, and fails when alpha notices it
+    // lost bravo (and quorum)
+    long lost = whileBravosLinkDiesSilently(cluster, () -> cluster.submit(0, id -> new Event.ClientRequest(id, 0,
+        RequestKind.WRITE, 8192, 4096, Set.of(), pattern(4096, 7))));
     assertThat(cluster.completion(0, lost).status()).isEqualTo(IoStatus.IO_ERROR);
     assertThat(cluster.request(0, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
 
