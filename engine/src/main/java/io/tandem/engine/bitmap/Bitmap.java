@@ -193,6 +193,11 @@ public final class Bitmap {
     return dirtyPages.get(page);
   }
 
+  /** Whether any page changed since it was last taken. */
+  public boolean anyDirty() {
+    return !dirtyPages.isEmpty();
+  }
+
   /** The pages changed since they were last taken, in ascending order. */
   public SortedSet<Integer> dirtyPages() {
     SortedSet<Integer> pages = new TreeSet<>();

@@ -31,6 +31,11 @@ final class PeerVolume {
   boolean adoptGeneration;
   /** A split brain a policy may resolve once both sides know how many blocks each changed. */
   boolean splitBrainPending;
+  /**
+   * Both sides were Inconsistent at connect, so neither could be a source: connected without a
+   * comparison, which is made again once either side is whole (DRBD's resync after unstable).
+   */
+  boolean uncompared;
   /** Blocks this node marked for the peer when it sent its bitmap, and blocks the peer sent. */
   long myChanges;
   long theirChanges;
@@ -107,6 +112,7 @@ final class PeerVolume {
     direction = Direction.NONE;
     adoptGeneration = false;
     splitBrainPending = false;
+    uncompared = false;
     myChanges = 0;
     theirChanges = 0;
     bitmapReceived = false;

@@ -109,6 +109,8 @@ public final class ReplicaCore {
   private boolean autoPromoted;
   /** The last tick's time, or -1 before the first; application bytes written since. */
   private long lastTickNanos = -1;
+  /** How often a resyncing volume writes its changed bitmap pages. */
+  private static final long LAZY_BITMAP_WRITE_NANOS = 1_000_000_000L;
   private long applicationBytesSinceTick;
   /** A demotion waiting for client writes to finish. */
   private RoleChange demotionWaiting;
@@ -749,7 +751,8 @@ public final class ReplicaCore {
       boolean emptyLog = change.logCleanup() == VolumeCore.LogCleanup.EMPTY_IF_IDLE && volume.activityLog != null
           && volume.idle() && volume.activityLog.hotCount() > 0;
       if (!emptyLog) {
-        issueMetadata(volume, change.dataSync(), new TreeMap<>(), null, null,
+        issueMetadata(volume, change.dataSync(), change.logCleanup() == VolumeCore.LogCleanup.BITMAP_FIRST
+            ? volume.takeDirtyPages() : new TreeMap<>(), null, null,
             change.change().apply(volume.superblock), change.onDurable());
         return;
       }
@@ -2222,6 +2225,14 @@ public final class ReplicaCore {
       ResyncDecision decision = ResyncDecider.decide(mySide(volume, connection, peerVolume),
           peerSide(connection, theirs), settings.protocol());
       ResyncDecision.Kind kind = decision.kind();
+      if (peerVolume.reportedDisk == DiskState.Inconsistent && peerVolume.peerReportedDisk == DiskState.Inconsistent
+          && kind != ResyncDecision.Kind.NO_SYNC) {
+        // neither side holds data it could serve: nothing to compare until one of them is whole
+        peerVolume.uncompared = true;
+        notice("volume " + volume.number + " with " + connection.peer.name() + ": both Inconsistent, connected"
+            + " without a resync; compared again once either is UpToDate (" + decision.reason() + ")");
+        continue;
+      }
       if (kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY) {
         ResyncDecision unwritten = unwrittenSideSyncs(connection, peerVolume.reportedState, theirs);
         boolean mineInconsistent = peerVolume.reportedDisk == DiskState.Inconsistent;
@@ -2295,6 +2306,18 @@ public final class ReplicaCore {
       long blocks = volume.bitmap.blocks();
       if (decision.kind() == ResyncDecision.Kind.SOURCE_FULL || decision.kind() == ResyncDecision.Kind.TARGET_FULL) {
         volume.bitmap.set(slot, 0, blocks - 1);
+        // both sides keep the same marker with their set bits, so a cut-off full sync goes on by bitmap
+        if (told != null && theirs != null) {
+          boolean source = decision.kind() == ResyncDecision.Kind.SOURCE_FULL;
+          long marker = source
+              ? ResyncDecider.fullSyncMarker(told.currentUuid(), theirs.currentUuid(), settings.nodeId(),
+                  connection.peer.nodeId())
+              : ResyncDecider.fullSyncMarker(theirs.currentUuid(), told.currentUuid(), connection.peer.nodeId(),
+                  settings.nodeId());
+          int peerId = connection.peer.nodeId();
+          changeSuperblock(volume, superblock -> superblock.withFullSyncMarker(peerId, marker), Effect.DataSync.NONE,
+              VolumeCore.LogCleanup.BITMAP_FIRST, () -> { });
+        }
       } else if (decision.viaNode() >= 0 && peerVolume.direction == PeerVolume.Direction.SOURCE) {
         Integer viaSlot = volume.slotOfPeer.get(decision.viaNode());
         if (viaSlot == null) {
@@ -2730,6 +2753,7 @@ public final class ReplicaCore {
     applicationBytesSinceTick = 0;
     long rate = settings.resyncRate().bytesPerSecond(applicationRate);
     for (VolumeCore volume : volumes.values()) {
+      writeBitmapLazily(volume, tick.nanos());
       for (Connection connection : connections.values()) {
         PeerVolume peerVolume = connection.volumes.get(volume.number);
         if (peerVolume == null || peerVolume.replication != ReplicationState.SyncTarget) {
@@ -2746,6 +2770,30 @@ public final class ReplicaCore {
         pumpResync(volume, connection);
       }
     }
+  }
+
+  /**
+   * During a resync, writes the bitmap's changed pages about once a second (DRBD's lazy writeout):
+   * the bits a resync cleared reach the disk, so a resync cut off by a crash goes on from about
+   * where it stopped instead of from its start. Only clears are at stake; set bits follow the
+   * activity log's rule.
+   */
+  private void writeBitmapLazily(VolumeCore volume, long nanos) {
+    if (!volume.servesLocally() || volume.metadataInFlight || !volume.superblockChanges.isEmpty()
+        || !volume.bitmap.anyDirty()) {
+      return;
+    }
+    if (volume.lazyBitmapWriteNanos >= 0 && nanos - volume.lazyBitmapWriteNanos < LAZY_BITMAP_WRITE_NANOS) {
+      return;
+    }
+    boolean resyncing = connections.values().stream().map(connection -> connection.volumes.get(volume.number))
+        .anyMatch(peerVolume -> peerVolume != null && (peerVolume.replication == ReplicationState.SyncTarget
+            || peerVolume.replication == ReplicationState.SyncSource));
+    if (!resyncing) {
+      return;
+    }
+    volume.lazyBitmapWriteNanos = nanos;
+    issueMetadata(volume, Effect.DataSync.NONE, volume.takeDirtyPages(), null, null, null, () -> { });
   }
 
   /** Keeps up to {@link #RESYNC_WINDOW} requests in flight, in block order; finishes when nothing is marked. */
@@ -3130,7 +3178,8 @@ public final class ReplicaCore {
     UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.PRIMARY_LOST_QUORUM, false).apply(
         withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(
         withFlag(SuperblockFlag.WAS_UP_TO_DATE, true).apply(withFlag(SuperblockFlag.CONSISTENT, true).apply(
-            superblock.withAdoptedGeneration(adopted, lineage).withPeerBitmapUuid(sourceNodeId, 0)))));
+            superblock.withAdoptedGeneration(adopted, lineage).withPeerBitmapUuid(sourceNodeId, 0)
+                .withoutFullSyncMarkers()))));
     renegotiateStaleReports(volume); // they reported this node Inconsistent
     changeSuperblock(volume, change, Effect.DataSync.FIRST, VolumeCore.LogCleanup.KEEP, () -> {
       peerVolume.finishing = false;
@@ -3152,6 +3201,10 @@ public final class ReplicaCore {
       for (Connection connection : connections.values()) {
         PeerVolume other = connection.volume(volume.number);
         boolean wasSource = connection == source && connection.id == connectionId;
+        if (other.uncompared && connection.ready()) {
+          renegotiate.add(connection); // connected while both were Inconsistent
+          continue;
+        }
         if (wasSource) {
           if (connection.ready()) {
             send(connection, new ResyncFinished(volume.number, adopted));

@@ -169,7 +169,12 @@ final class VolumeCore {
      * Write every dirty bitmap page and an empty SNAPSHOT after the data sync: nothing is in
      * flight, so the next attach has no extent to mark out of sync.
      */
-    EMPTY_IF_IDLE
+    EMPTY_IF_IDLE,
+    /**
+     * Keep the log, but write every dirty bitmap page (synced) before the superblock: the
+     * superblock names bits that must be on disk first (the set bits of a full sync).
+     */
+    BITMAP_FIRST
   }
 
   final int number;
@@ -187,6 +192,8 @@ final class VolumeCore {
   final List<PendingWrite> active = new ArrayList<>();
   final Deque<SuperblockChange> superblockChanges = new ArrayDeque<>();
   boolean metadataInFlight;
+  /** When the bitmap's dirty pages were last written during a resync (tick time; -1 never). */
+  long lazyBitmapWriteNanos = -1;
   /** The activity log was replayed at start and no peer reconciled this disk since (REPLICA_STATE flag). */
   boolean replayedLog;
   /**

@@ -25,6 +25,17 @@ public final class ResyncDecider {
     long myCurrent = Generations.comparable(mine.current());
     long peerCurrent = Generations.comparable(theirs.current());
 
+    // 2, continued: a full sync between the two was cut off; both slots still hold its marker and
+    // the target is still Inconsistent, so it goes on with what the bitmaps mark
+    long marker = mine.bitmapFor(peer.nodeId());
+    boolean meInconsistent = me.disk() == DiskState.Inconsistent;
+    if (marker != 0 && marker == theirs.bitmapFor(me.nodeId())
+        && meInconsistent != (peer.disk() == DiskState.Inconsistent)
+        && !(meInconsistent ? theirs : mine).justCreated()) {
+      return meInconsistent
+          ? decision(Kind.TARGET_BITMAP, 2, "the full sync from the peer was interrupted; it goes on where it stopped")
+          : decision(Kind.SOURCE_BITMAP, 2, "the full sync to the peer was interrupted; it goes on where it stopped");
+    }
     // 1, 2: a replica that never held data takes everything from one that did
     if (mine.justCreated() && theirs.justCreated()) {
       return decision(Kind.NO_SYNC, 1, "both replicas were just created");
@@ -90,6 +101,27 @@ public final class ResyncDecider {
       return decision(Kind.SPLIT_BRAIN_HISTORY, 10, "both wrote; only an older generation is shared");
     }
     return decision(Kind.UNRELATED, 11, "no generation in common: the data sets are unrelated");
+  }
+
+  /**
+   * The marker both sides keep in their slots for each other while a full sync from {@code source}
+   * to {@code target} runs: computed alike on both sides from what they told each other at connect,
+   * never 0, never the just-created UUID, bit 0 clear. The generations it is made from make it
+   * unlikely to equal any generation UUID.
+   */
+  public static long fullSyncMarker(long sourceCurrent, long targetCurrent, int sourceNode, int targetNode) {
+    long h = mix(Generations.comparable(sourceCurrent) ^ 0x7a6e_d3e1_46f1_0b5dL);
+    h = mix(h ^ Generations.comparable(targetCurrent));
+    h = mix(h ^ ((long) sourceNode << 32 | (targetNode & 0xffff_ffffL)));
+    long marker = h & ~1L;
+    return marker == 0 || marker == Generations.JUST_CREATED ? 0x2 : marker;
+  }
+
+  /** SplitMix64's finalizer: every input bit reaches every output bit. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58_476d_1ce4_e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d0_49bb_1331_11ebL;
+    return z ^ (z >>> 31);
   }
 
   /** Whether a bitmap starting at {@code start} covers {@code behind}: it started at one of its older generations. */

@@ -6,7 +6,10 @@ public enum PeerSlotFlag {
   CONNECTED(0),
   /** The peer is known to be Outdated. */
   OUTDATED(1),
-  /** Set every bit of this slot on the next open (full resync towards this peer). */
+  /**
+   * The slot's bitmap UUID is the marker of a full sync with this peer, not a generation (both
+   * sides keep the same marker until the sync ends, so an interrupted one goes on by bitmap).
+   */
   FULL_SYNC(2),
   /** The peer had a disk at some point. */
   DEVICE_SEEN(3);

@@ -140,22 +140,61 @@ public record Superblock(
 
   /** The superblock with the bitmap UUID of {@code peerNodeId}'s slot replaced (the old one goes to the history). */
   public Superblock withPeerBitmapUuid(int peerNodeId, long uuid) {
+    return withSlotUuid(peerNodeId, uuid, false);
+  }
+
+  /**
+   * The slot of {@code peerNodeId} holds the marker of a full sync between this node and that peer
+   * ({@link PeerSlotFlag#FULL_SYNC}): both sides keep the same marker, so a full sync that was
+   * interrupted goes on by bitmap. A marker is no generation and never enters the history.
+   */
+  public Superblock withFullSyncMarker(int peerNodeId, long marker) {
+    return withSlotUuid(peerNodeId, marker, true);
+  }
+
+  /** Every full-sync marker dropped (the slots track nothing): this node's data is whole again. */
+  public Superblock withoutFullSyncMarkers() {
+    List<PeerSlot> slots = new java.util.ArrayList<>();
+    for (PeerSlot slot : peerSlots) {
+      slots.add(slot.flags().contains(PeerSlotFlag.FULL_SYNC)
+          ? new PeerSlot(slot.peerNodeId(), 0, withoutFullSync(slot.flags())) : slot);
+    }
+    return new Superblock(sequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, currentUuid, bitmapUuid,
+        historyUuids, slots);
+  }
+
+  private Superblock withSlotUuid(int peerNodeId, long uuid, boolean marker) {
     List<PeerSlot> slots = new java.util.ArrayList<>();
     List<Long> history = new java.util.ArrayList<>(historyUuids);
     for (PeerSlot slot : peerSlots) {
       if (slot.peerNodeId() == peerNodeId && slot.peerNodeId() != PeerSlot.UNASSIGNED) {
         long old = slot.bitmapUuid();
-        if (old != 0 && old != uuid && !history.contains(old)) {
+        boolean oldIsGeneration = !slot.flags().contains(PeerSlotFlag.FULL_SYNC);
+        if (old != 0 && old != uuid && oldIsGeneration && !history.contains(old)) {
           history.add(0, old);
           history.remove(history.size() - 1);
         }
-        slots.add(new PeerSlot(slot.peerNodeId(), uuid, slot.flags()));
+        Set<PeerSlotFlag> slotFlags = withoutFullSync(slot.flags());
+        if (marker) {
+          slotFlags = EnumSet.copyOf(slotFlags.isEmpty() ? EnumSet.noneOf(PeerSlotFlag.class) : slotFlags);
+          slotFlags.add(PeerSlotFlag.FULL_SYNC);
+        }
+        slots.add(new PeerSlot(slot.peerNodeId(), uuid, slotFlags));
       } else {
         slots.add(slot);
       }
     }
     return new Superblock(sequence, volumeSizeBytes, nodeId, flags, activityLogBlocks, currentUuid, bitmapUuid,
         history, slots);
+  }
+
+  private static Set<PeerSlotFlag> withoutFullSync(Set<PeerSlotFlag> flags) {
+    if (!flags.contains(PeerSlotFlag.FULL_SYNC)) {
+      return flags;
+    }
+    EnumSet<PeerSlotFlag> rest = EnumSet.copyOf(flags);
+    rest.remove(PeerSlotFlag.FULL_SYNC);
+    return rest;
   }
 
   /** The superblock with {@code newCurrentUuid} current; the old current UUID goes to the history. */

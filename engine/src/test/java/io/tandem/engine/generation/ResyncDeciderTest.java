@@ -132,6 +132,34 @@ class ResyncDeciderTest {
   }
 
   @Test
+  void anInterruptedFullSyncGoesOnByBitmapWhileBothSlotsHoldItsMarker() {
+    long marker = ResyncDecider.fullSyncMarker(C, Generations.JUST_CREATED, 0, 1);
+    ConnectingSide source = side(0, generations(C, Map.of(1, marker), B, A));
+    ConnectingSide target = new ConnectingSide(1, generations(Generations.JUST_CREATED, Map.of(0, marker)), Set.of(),
+        Role.Secondary, DiskState.Inconsistent);
+    assertThat(decide(target, source)).extracting(ResyncDecision::kind, ResyncDecision::rule)
+        .containsExactly(Kind.TARGET_BITMAP, 2);
+    assertThat(decide(source, target).kind()).isEqualTo(Kind.SOURCE_BITMAP);
+    // one side that lost its marker (it was not yet durable there): the full sync starts again
+    ConnectingSide forgot = new ConnectingSide(1, generations(Generations.JUST_CREATED, Map.of()), Set.of(),
+        Role.Secondary, DiskState.Inconsistent);
+    assertThat(decide(forgot, source).kind()).isEqualTo(Kind.TARGET_FULL);
+    // the target finished (no longer Inconsistent): the marker decides nothing
+    ConnectingSide finished = side(1, generations(C, Map.of(0, marker), B, A));
+    assertThat(decide(finished, source).kind()).isEqualTo(Kind.NO_SYNC);
+  }
+
+  @Test
+  void aFullSyncMarkerIsTheSameOnBothSidesAndNoGeneration() {
+    long marker = ResyncDecider.fullSyncMarker(C, A, 0, 1);
+    assertThat(marker).isEqualTo(ResyncDecider.fullSyncMarker(C | 1, A, 0, 1));
+    assertThat(marker & 1).isZero();
+    assertThat(marker).isNotIn(0L, A, C, Generations.JUST_CREATED);
+    assertThat(ResyncDecider.fullSyncMarker(C, A, 1, 0)).isNotEqualTo(marker);
+    assertThat(ResyncDecider.fullSyncMarker(A, C, 0, 1)).isNotEqualTo(marker);
+  }
+
+  @Test
   void rules9To11SplitBrainAndUnrelatedData() {
     ConnectingSide left = side(0, generations(B, Map.of(1, A), A));
     ConnectingSide right = side(1, generations(C, Map.of(0, A), A));
@@ -181,14 +209,20 @@ class ResyncDeciderTest {
     assertThat(decision.kind() == Kind.UNRELATED).as("%s", decision).isEqualTo(left.isEmpty() && !anyCreated);
   }
 
-  /** A just-created replica is always the target of a full sync from one that is not. */
+  /**
+   * A just-created replica is always the target of a full sync from one that is not; by bitmap
+   * when that full sync was interrupted (both slots hold its marker, the replica is Inconsistent).
+   */
   @Property(tries = 1000)
   void aJustCreatedReplicaIsAlwaysTheFullSyncTarget(@ForAll("pairs") Pair pair) {
     Generations left = pair.left().generations();
     Generations right = pair.right().generations();
     ResyncDecision decision = ResyncDecider.decide(pair.left(), pair.right(), ReplicationProtocol.C);
+    boolean interrupted = left.bitmapFor(1) != 0 && left.bitmapFor(1) == right.bitmapFor(0)
+        && pair.left().disk() == DiskState.Inconsistent && pair.right().disk() != DiskState.Inconsistent
+        && !right.justCreated();
     if (left.justCreated() && !right.justCreated()) {
-      assertThat(decision.kind()).isEqualTo(Kind.TARGET_FULL);
+      assertThat(decision.kind()).isEqualTo(interrupted ? Kind.TARGET_BITMAP : Kind.TARGET_FULL);
     }
   }
 

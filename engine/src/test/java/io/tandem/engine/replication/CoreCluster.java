@@ -138,6 +138,27 @@ final class CoreCluster {
     run();
   }
 
+  /** Stops a node, replaces its disk with a new, empty one (the old data and metadata are gone) and starts it. */
+  void replaceDisk(int id) throws IOException {
+    Node node = nodes.get(id);
+    for (Node other : nodes) {
+      if (other != node) {
+        disconnect(id, other.nodeId);
+      }
+    }
+    queue.removeIf(pending -> pending.node() == node);
+    parked.removeIf(pending -> pending.node() == node);
+    VolumeFileNames names = VolumeFileNames.in("/pool", "r0", 0);
+    for (String path : List.of(names.dataPath(), names.metadataPath())) {
+      if (node.fileSystem.exists(path)) {
+        node.fileSystem.delete(path);
+      }
+    }
+    node.held.clear();
+    boot(node);
+    run();
+  }
+
   /** Opens (or creates) a node's volume and starts a new core on it, as a restart does. */
   void boot(Node node) throws IOException {
     List<Peer> peers = new ArrayList<>();
@@ -160,6 +181,9 @@ final class CoreCluster {
     node.completions.clear();
     perform(node, node.core.start());
   }
+
+  /** The virtual time of the last tick the test sent. */
+  long tickNanos;
 
   /** Whether a released hold connects the pair again (as the edge's redial would). */
   boolean reconnectOnRelease = true;

@@ -374,6 +374,101 @@ class ReplicationScenariosTest {
     assertSameData(cluster, 0, 1);
   }
 
+  /**
+   * Alpha wrote all 16 MiB as Primary and stepped down; bravo's disk was replaced, so bravo takes everything from
+   * alpha at 4 MiB/s. Two seconds (of ticks on both nodes) into that full sync this returns, the
+   * sync about half done.
+   */
+  private static CoreCluster halfwayThroughAFullSync() throws Exception {
+    CoreCluster cluster = new CoreCluster(2, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, SplitBrainPolicy.DISCONNECT,
+        ResyncRate.fixed(4096));
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    for (int i = 0; i < 16; i++) {
+      write(cluster, 0, (long) i << 20, 1 << 20, i);
+    }
+    // stepping down empties alpha's activity log: a crash of alpha later marks no extent
+    Effect.RequestCompleted demoted = cluster.request(0, id -> new Event.RoleRequest(id, Role.Secondary));
+    assertThat(demoted.status()).isEqualTo(IoStatus.OK);
+    cluster.replaceDisk(1);
+    cluster.node(1).sent.clear();
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(cluster.node(1).notices).anyMatch(n -> n.contains("SyncTarget of everything"));
+    tickUntil(cluster, c -> c.tickNanos >= 2_000_000_000L);
+    assertThat(resyncedBytes(cluster)).isBetween(6L << 20, 10L << 20);
+    return cluster;
+  }
+
+  /** Sends both nodes a tick every 100 ms (virtual) until {@code done} holds; at most 100 of them. */
+  private static void tickUntil(CoreCluster cluster, java.util.function.Predicate<CoreCluster> done) {
+    for (int tick = 0; !done.test(cluster); tick++) {
+      assertThat(tick).as("ticks").isLessThan(100);
+      cluster.tickNanos += 100_000_000L;
+      long at = cluster.tickNanos;
+      cluster.submit(0, id -> new Event.Tick(at));
+      cluster.submit(1, id -> new Event.Tick(at));
+      cluster.run();
+    }
+  }
+
+  /** Ticks until bravo's resync from alpha ended; asserts the copies match and returns the bytes bravo asked for. */
+  private static long finishResync(CoreCluster cluster) {
+    tickUntil(cluster, c -> peer(c, 1, 0).connection() == ConnectionState.Connected
+        && peer(c, 1, 0).volumes().get(0).replication() == ReplicationState.Established);
+    assertSameData(cluster, 0, 1);
+    assertThat(cluster.node(1).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.UpToDate);
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isZero();
+    return resyncedBytes(cluster);
+  }
+
+  @Test
+  void anInterruptedFullSyncGoesOnWhereItStopped() throws Exception {
+    CoreCluster cluster = halfwayThroughAFullSync();
+    long before = resyncedBytes(cluster);
+    cluster.disconnect(0, 1);
+    cluster.run();
+    assertThat(cluster.node(1).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Inconsistent);
+    // alpha, Primary again, writes meanwhile: that block joins what is left
+    promote(cluster, 0);
+    write(cluster, 0, 0, 4096, 99);
+
+    cluster.node(1).sent.clear();
+    cluster.node(1).notices.clear();
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(cluster.node(1).notices).anyMatch(n -> n.contains("full sync from the peer was interrupted"));
+    assertThat(finishResync(cluster)).isEqualTo(SIZE - before + 4096);
+  }
+
+  @Test
+  void aFullSyncCutOffByTheTargetsCrashGoesOnFromItsLastBitmapWrite() throws Exception {
+    CoreCluster cluster = halfwayThroughAFullSync();
+    long before = resyncedBytes(cluster);
+    cluster.restart(1);
+    assertThat(cluster.node(1).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Inconsistent);
+
+    cluster.node(1).sent.clear();
+    cluster.connect(0, 1);
+    cluster.run();
+    // what bravo had synced by its last lazy bitmap write (at most a second before the crash) stays done
+    assertThat(finishResync(cluster)).isLessThanOrEqualTo(SIZE - before + (5L << 20));
+  }
+
+  @Test
+  void aFullSyncCutOffByTheSourcesCrashGoesOnFromItsLastBitmapWrite() throws Exception {
+    CoreCluster cluster = halfwayThroughAFullSync();
+    long before = resyncedBytes(cluster);
+    cluster.restart(0);
+
+    cluster.node(1).sent.clear();
+    cluster.node(1).notices.clear();
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(finishResync(cluster)).isLessThanOrEqualTo(SIZE - before + (5L << 20));
+  }
+
   @Test
   void theDynamicRateYieldsToApplicationWrites() throws Exception {
     CoreCluster cluster = eightMibBehind(ResyncRate.dynamic(512, 8192));
