@@ -884,8 +884,10 @@ public final class ReplicaCore {
         connection.incomingWrites.remove(write);
         if (ok) {
           Integer slot = volume.slotOfPeer.get(write.peerNodeId);
-          if (slot != null) {
-            // the sender wrote the same bytes: those whole blocks are in sync with it
+          PeerVolume sender = connection.volumes.get(volume.number);
+          if (slot != null && sender != null && holdsData(sender.peerDisk)) {
+            // the sender wrote the same bytes: those whole blocks are in sync with it (not when its
+            // disk failed: it serves through its peers and holds none of them)
             volume.markInSync(slot, write.offset, write.length);
           }
         } else if (completed.outcome() != IoOutcome.NO_SPACE) {

@@ -50,7 +50,8 @@
  * | 160  | 32 × 24| peer slots            | slot i at 160 + 24 i; slots ≥ peer slot count all zero
  * |      |        |   +0  4 peer node id  | -1 = unassigned, else 0..31
  * |      |        |   +4  4 flags         | bits of {@link io.tandem.engine.metadata.PeerSlotFlag}
- * |      |        |   +8  8 bitmap UUID   | generation this slot's bitmap started at
+ * |      |        |   +8  8 bitmap UUID   | generation this slot's bitmap started at; with flag
+ * |      |        |                       |   FULL_SYNC (bit 2), the marker of a full sync with the peer
  * |      |        |   +16 8 reserved      | zero
  * | 928  | 3164   | reserved              | zero
  * | 4092 | 4      | CRC32C                | over bytes 0..4091

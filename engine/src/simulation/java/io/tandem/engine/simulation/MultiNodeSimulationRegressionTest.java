@@ -6,7 +6,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Seeds of {@link MultiNodeSimulation} with three nodes and network faults that once failed, kept
+ * Seeds of {@link MultiNodeSimulation} with three nodes that once failed (network faults, or every
+ * fault), kept
  * while that configuration is not yet part of the build as a whole ({@link MultiNodeSimulationTest}):
  * each must pass every check. Each names what it found.
  */
@@ -14,6 +15,8 @@ class MultiNodeSimulationRegressionTest {
 
   private static final MultiNodeSimulation.Options THREE_NODES_NETWORK_FAULTS = MultiNodeSimulation.Options.full()
       .withNodes(3).withCrashes(false).withIoErrorPerMille(0);
+  private static final MultiNodeSimulation.Options THREE_NODES_EVERY_FAULT = MultiNodeSimulation.Options.full()
+      .withNodes(3);
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {
@@ -23,13 +26,24 @@ class MultiNodeSimulationRegressionTest {
       // a peer lost over a silently dead link came back as "unrelated data": its slot started at a
       // generation it never received
       -4266536433689457921L,
-      // a Primary that lost quorum with nothing acknowledged in its branch held a split brain
+      // a Primary that lost quorum with nothing acknowledged in its branch held a split brain; later
+      // two nodes, both Inconsistent while resyncing from the third, held each other as one
       -4881772309812929980L,
       // a Secondary in sync with a SyncTarget, both behind the source's generation, never got what
       // the target resynced
       -8412065011434420316L})
   void threeNodesThroughNetworkFaults(long seed) {
     MultiNodeSimulation.Summary summary = new MultiNodeSimulation(seed, THREE_NODES_NETWORK_FAULTS).run();
+    assertThat(summary.completedWrites()).isPositive();
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {
+      // a Secondary took a write from a Primary whose disk had failed and marked those blocks in
+      // sync with it; the Primary, resynced later, never got them, and the only copy was lost
+      2914380442709976269L})
+  void threeNodesThroughEveryFault(long seed) {
+    MultiNodeSimulation.Summary summary = new MultiNodeSimulation(seed, THREE_NODES_EVERY_FAULT).run();
     assertThat(summary.completedWrites()).isPositive();
   }
 }

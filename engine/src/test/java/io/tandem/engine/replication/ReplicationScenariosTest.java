@@ -560,6 +560,19 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void writesOfAPrimaryWhoseDiskFailedStayMarkedForItOnItsPeer() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.C);
+    cluster.node(0).fileSystem.setFaultPolicy(operation -> operation.path().endsWith(".img")
+        ? java.util.Optional.of(new java.io.IOException("injected medium error")) : java.util.Optional.empty());
+    assertThat(write(cluster, 0, 8192, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Failed);
+    // alpha serves through bravo now: bravo alone holds these 16 whole blocks, and must keep them
+    // marked for alpha although alpha sent them
+    assertThat(write(cluster, 0, 1 << 20, 65536, 2).status()).isEqualTo(IoStatus.OK);
+    assertThat(peer(cluster, 1, 0).volumes().get(0).outOfSyncKib()).isGreaterThanOrEqualTo(64);
+  }
+
+  @Test
   void aDiskThatFailedComesBackBehindItsPeerNotAsASource() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
     cluster.node(0).fileSystem.setFaultPolicy(operation -> operation.kind()
