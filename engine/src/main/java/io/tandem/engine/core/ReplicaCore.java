@@ -1017,7 +1017,7 @@ public final class ReplicaCore {
         // the local disk failed on this write: it counts as done if a peer wrote it
         if (write.awaitingWritten.isEmpty()) {
           write.answered = true;
-          volume.ownUnacknowledged = false;
+          acknowledgedInGeneration(volume);
           complete(write.request.requestId(), IoStatus.OK, null);
         }
       } else if (write.throughPeers && write.awaitingWritten.isEmpty() && write.peersWritten == 0) {
@@ -1027,7 +1027,7 @@ public final class ReplicaCore {
       } else if (write.localStatus != IoStatus.OK || peersDone) {
         write.answered = true;
         if (write.localStatus == IoStatus.OK) {
-          volume.ownUnacknowledged = false; // the generation holds a promise now
+          acknowledgedInGeneration(volume); // the generation holds a promise now
         }
         complete(write.request.requestId(), write.localStatus, write.localMessage);
       }
@@ -2353,7 +2353,8 @@ public final class ReplicaCore {
    * writes in flight and nothing was written in it since (it holds its parent generation plus
    * writes it marked for the peers that missed them), or it started the generations since the
    * parent itself and acknowledged no client write in them (a Primary that lost quorum with its
-   * writes unconfirmed; claimed only by a Secondary, whose branch can no longer grow). The other
+   * writes unconfirmed, whether it stepped down or is still Primary; should it acknowledge a write
+   * before the decision, the connection starts afresh without the claim). The other
    * side moved on from that parent. The yielding side becomes SyncTarget — of the union of both
    * bitmaps when the other side tracks it since the parent, else of everything. Both sides compute
    * the same from what they reported; with both yielding, the higher node id does. Null when this
@@ -2368,8 +2369,8 @@ public final class ReplicaCore {
     if (mine == null || theirs == null) {
       return null;
     }
-    long mineFrom = discardableSince(mine, connection.reportedRole);
-    long theirsFrom = discardableSince(theirs, connection.peerReportedRole);
+    long mineFrom = discardableSince(mine);
+    long theirsFrom = discardableSince(theirs);
     boolean higher = settings.nodeId() > connection.peer.nodeId();
     // the higher node id is tried first when both could yield
     boolean[] order = mineFrom != 0 && theirsFrom != 0 ? new boolean[] {higher, !higher}
@@ -2395,9 +2396,30 @@ public final class ReplicaCore {
     return null;
   }
 
+  /**
+   * A client write in the current generation was acknowledged: the generations this node started
+   * hold a promise now. A connection whose state went out claiming otherwise, and whose decision is
+   * still to come, connects afresh, so no decision lets this branch yield on a claim no longer true.
+   */
+  private void acknowledgedInGeneration(VolumeCore volume) {
+    if (!volume.ownUnacknowledged) {
+      return;
+    }
+    volume.ownUnacknowledged = false;
+    for (Connection connection : new ArrayList<>(connections.values())) {
+      PeerVolume peerVolume = connection.volumes.get(volume.number);
+      if (connection.connected() && !connection.stateDeferred && connection.peerState == null && peerVolume != null
+          && peerVolume.reportedState != null && peerVolume.reportedState.unacknowledgedSince() != 0) {
+        notice("volume " + volume.number + " with " + connection.peer.name() + ": a write was acknowledged in"
+            + " this node's generation after it told the peer none was; connecting afresh");
+        renegotiate(connection, "volume " + volume.number + " acknowledged a write while connecting");
+      }
+    }
+  }
+
   /** The parent generation a side's data since may be discarded back to, or 0. */
-  private static long discardableSince(ReplicaState.VolumeState state, Role reportedRole) {
-    if (state.unacknowledgedSince() != 0 && reportedRole != Role.Primary) {
+  private static long discardableSince(ReplicaState.VolumeState state) {
+    if (state.unacknowledgedSince() != 0) {
       return state.unacknowledgedSince();
     }
     if (state.has(ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION) && !state.history().isEmpty()) {

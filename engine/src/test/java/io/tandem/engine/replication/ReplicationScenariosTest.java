@@ -999,6 +999,58 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void aPrimaryStillWithoutQuorumAndNothingAcknowledgedTakesTheMajoritysDataToo() throws Exception {
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
+    long lost = whileBravosLinkDiesSilently(cluster, () -> cluster.submit(0, id -> new Event.ClientRequest(id, 0,
+        RequestKind.WRITE, 8192, 4096, Set.of(), pattern(4096, 7))));
+    assertThat(cluster.completion(0, lost).status()).isEqualTo(IoStatus.IO_ERROR);
+
+    // the majority goes on without alpha, which stays Primary (nobody stopped its application)
+    promote(cluster, 2);
+    assertThat(write(cluster, 2, 8192, 4096, 8).status()).isEqualTo(IoStatus.OK);
+    assertThat(write(cluster, 2, 1 << 20, 4096, 9).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.request(2, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
+
+    cluster.connect(0, 1);
+    cluster.connect(0, 2);
+    cluster.run();
+    for (int peer : new int[] {1, 2}) {
+      assertThat(peer(cluster, 0, peer).connection()).as("alpha→" + peer).isEqualTo(ConnectionState.Connected);
+      assertThat(peer(cluster, 0, peer).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
+    }
+    assertSameData(cluster, 0, 2);
+    assertSameData(cluster, 1, 2);
+    assertThat(read(cluster, 0, 8192, 4096)).isEqualTo(pattern(4096, 8));
+    // with quorum back, alpha's writes are acknowledged and replicated again
+    assertThat(write(cluster, 0, 2 << 20, 4096, 10).status()).isEqualTo(IoStatus.OK);
+    assertSameData(cluster, 0, 1);
+  }
+
+  @Test
+  void aPrimaryThatAcknowledgesAWriteWhileConnectingConnectsAfreshWithoutItsClaim() throws Exception {
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
+    long lost = whileBravosLinkDiesSilently(cluster, () -> cluster.submit(0, id -> new Event.ClientRequest(id, 0,
+        RequestKind.WRITE, 8192, 4096, Set.of(), pattern(4096, 7))));
+    assertThat(cluster.completion(0, lost).status()).isEqualTo(IoStatus.IO_ERROR);
+    // alpha, still Primary, regains quorum with charlie; its state, claiming nothing acknowledged
+    // since it branched off, goes out to bravo, which has not answered yet
+    cluster.connect(0, 2);
+    cluster.run();
+    cluster.stall(1);
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(write(cluster, 0, 1 << 20, 4096, 11).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.node(0).notices).anyMatch(n -> n.contains("with bravo: a write was acknowledged"));
+    cluster.resume(1);
+    cluster.run();
+    assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.Connected);
+    assertThat(peer(cluster, 0, 1).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
+    assertSameData(cluster, 0, 1);
+    assertSameData(cluster, 0, 2);
+    assertThat(read(cluster, 1, 1 << 20, 4096)).isEqualTo(pattern(4096, 11));
+  }
+
+  @Test
   void aPeerInSyncWithASyncTargetGetsWhatTheTargetResynced() throws Exception {
     CoreCluster cluster = bravoAndCharlieMissAlphasWrite();
     // bravo resyncs it from alpha; charlie, never meeting alpha, must get it from bravo
