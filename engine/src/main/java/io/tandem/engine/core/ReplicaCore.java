@@ -555,6 +555,15 @@ public final class ReplicaCore {
   }
 
   private void issueWrite(VolumeCore volume, VolumeCore.PendingWrite write) {
+    if (write.origin == VolumeCore.Origin.CLIENT && role != Role.Primary) {
+      // made Secondary while it waited (forceSecondary): neither written nor sent, it fails
+      write.localDone = true;
+      write.localStatus = IoStatus.IO_ERROR;
+      write.localMessage = write.replaced != null ? write.replaced : "resource " + settings.resource() + " on "
+          + settings.nodeName() + " is no longer Primary";
+      finishClientWrite(volume, write);
+      return;
+    }
     if (write.origin == VolumeCore.Origin.CLIENT) {
       replicate(volume, write);
     } else if (write.origin == VolumeCore.Origin.PEER) {
@@ -1006,6 +1015,11 @@ public final class ReplicaCore {
       }
       boolean detachedOnIt = write.localStatus == IoStatus.IO_ERROR && volume.diskState == DiskState.Failed
           && (write.peersWritten > 0 || !write.awaitingWritten.isEmpty());
+      if (!write.quorumLost && (peersDone || detachedOnIt) && !quorum().hasQuorum()) {
+        // quorum went while the write waited (queued behind a new generation, or for the window):
+        // it may exist on a minority only, so it is not acknowledged (DRBD fails pending I/O too)
+        write.quorumLost = true;
+      }
       if (write.replaced != null) {
         write.answered = true;
         complete(write.request.requestId(), IoStatus.IO_ERROR, write.replaced);
@@ -1564,6 +1578,48 @@ public final class ReplicaCore {
       }
     }
     return false;
+  }
+
+  /**
+   * This Primary's data since it branched off is to be replaced by a peer's (DRBD's
+   * force-secondary for a Primary whose partition was overtaken): it stops being Primary at once.
+   * Client writes and flushes not yet answered fail; clients still attached get errors until they
+   * attach again, so no application goes on believing in writes the resync takes back.
+   */
+  private void forceSecondary(String reason) {
+    if (role != Role.Primary) {
+      return;
+    }
+    String failure = "resource " + settings.resource() + " on " + settings.nodeName() + " was made Secondary: "
+        + reason;
+    notice("made Secondary: " + reason);
+    for (VolumeCore volume : volumes.values()) {
+      for (List<VolumeCore.PendingWrite> writes : List.of(volume.active, volume.pending)) {
+        for (VolumeCore.PendingWrite write : writes) {
+          if (write.origin == VolumeCore.Origin.CLIENT && !write.answered && write.replaced == null) {
+            write.replaced = failure;
+          }
+        }
+      }
+    }
+    for (Connection connection : connections.values()) {
+      for (Connection.FlushWaiter waiter : connection.barriers.values()) {
+        if (waiter.failure == null) {
+          waiter.failure = failure;
+        }
+      }
+    }
+    demotionWaiting = null;
+    role = Role.Secondary;
+    autoPromoted = false;
+    for (VolumeCore volume : volumes.values()) {
+      volume.newGenerationOnFirstWrite = false;
+      if (volume.diskful() && volume.diskState != DiskState.Failed && volume.superblock != null) {
+        changeSuperblock(volume, withFlag(SuperblockFlag.PRIMARY_INDICATOR, false), Effect.DataSync.NONE,
+            VolumeCore.LogCleanup.KEEP, () -> { });
+      }
+    }
+    broadcastState();
   }
 
   /** Goes on with a demotion once the last client write is done. */
@@ -2242,6 +2298,11 @@ public final class ReplicaCore {
         if (unwritten != null) {
           decision = unwritten;
           kind = decision.kind();
+          if (role == Role.Primary && (kind == ResyncDecision.Kind.TARGET_BITMAP
+              || kind == ResyncDecision.Kind.TARGET_FULL)) {
+            forceSecondary("volume " + volume.number + " takes the data of " + connection.peer.name() + " ("
+                + decision.reason() + ")");
+          }
         } else if (mineInconsistent != theirsInconsistent) {
           // a side in the middle of a resync holds no data of its own to keep: it takes all of the other's
           decision = new ResyncDecision(mineInconsistent ? ResyncDecision.Kind.TARGET_FULL
@@ -3216,6 +3277,12 @@ public final class ReplicaCore {
       volume.diskState = DiskState.UpToDate;
       volume.replayedLog = false;
       volume.ownUnacknowledged = false;
+      if (role == Role.Primary && connections.values().stream().anyMatch(connection ->
+          connection.peer.disk() == Peer.Disk.DISKFUL && !replicatesTo(connection, volume))) {
+        // a Primary that took a generation an absent peer may hold too must not write in it: that
+        // peer and this node would hold different data under one generation
+        volume.newGenerationOnFirstWrite = true;
+      }
       // it holds what the source held of the generation, and what the writer sent here meanwhile
       volume.generationWrites = Math.max(volume.generationWrites, sourceWrites);
       discardMyData = false;

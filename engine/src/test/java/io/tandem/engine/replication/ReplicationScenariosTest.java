@@ -999,7 +999,7 @@ class ReplicationScenariosTest {
   }
 
   @Test
-  void aPrimaryStillWithoutQuorumAndNothingAcknowledgedTakesTheMajoritysDataToo() throws Exception {
+  void aPrimaryStillWithoutQuorumAndNothingAcknowledgedIsMadeSecondaryAndTakesTheMajoritysData() throws Exception {
     CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
     long lost = whileBravosLinkDiesSilently(cluster, () -> cluster.submit(0, id -> new Event.ClientRequest(id, 0,
         RequestKind.WRITE, 8192, 4096, Set.of(), pattern(4096, 7))));
@@ -1020,8 +1020,13 @@ class ReplicationScenariosTest {
     }
     assertSameData(cluster, 0, 2);
     assertSameData(cluster, 1, 2);
+    // like DRBD's force-secondary: alpha stops being Primary, so its application cannot go on
+    // believing in what the resync took back; promoted again, it writes with quorum
+    assertThat(cluster.node(0).core.role()).isEqualTo(Role.Secondary);
+    assertThat(cluster.node(0).notices).anyMatch(n -> n.startsWith("made Secondary: volume 0 takes the data of"));
+    assertThat(write(cluster, 0, 2 << 20, 4096, 10).status()).isEqualTo(IoStatus.NOT_PERMITTED);
+    promote(cluster, 0);
     assertThat(read(cluster, 0, 8192, 4096)).isEqualTo(pattern(4096, 8));
-    // with quorum back, alpha's writes are acknowledged and replicated again
     assertThat(write(cluster, 0, 2 << 20, 4096, 10).status()).isEqualTo(IoStatus.OK);
     assertSameData(cluster, 0, 1);
   }
@@ -1048,6 +1053,25 @@ class ReplicationScenariosTest {
     assertSameData(cluster, 0, 1);
     assertSameData(cluster, 0, 2);
     assertThat(read(cluster, 1, 1 << 20, 4096)).isEqualTo(pattern(4096, 11));
+  }
+
+  @Test
+  void aWriteQueuedWhenQuorumGoesIsNotAcknowledged() throws Exception {
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    // alpha's next write waits for the new generation to be durable; meanwhile bravo goes too
+    cluster.stallDisk(0);
+    long queued = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 8192, 4096, Set.of(),
+        pattern(4096, 5)));
+    cluster.run();
+    cluster.disconnect(0, 1);
+    cluster.run();
+    cluster.resume(0);
+    cluster.run();
+    Effect.RequestCompleted done = cluster.completion(0, queued);
+    assertThat(done.status()).isEqualTo(IoStatus.IO_ERROR);
+    assertThat(done.message()).contains("lost quorum");
   }
 
   @Test
