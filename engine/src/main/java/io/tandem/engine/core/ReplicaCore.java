@@ -105,6 +105,8 @@ public final class ReplicaCore {
   private Role role = Role.Secondary;
   private RoleChange roleChange;
   private int writers;
+  /** Why this node was made Secondary under its attached writers (forceSecondary); null otherwise. */
+  private String forcedSecondary;
   private int readers;
   private boolean autoPromoted;
   /** The last tick's time, or -1 before the first; application bytes written since. */
@@ -264,6 +266,11 @@ public final class ReplicaCore {
   // ---------------------------------------------------------------- client I/O
 
   private void onClientRequest(Event.ClientRequest request) {
+    if (forcedSecondary != null && role != Role.Primary) {
+      // the clients attached when this node was made Secondary would see data that changed under them
+      complete(request.requestId(), IoStatus.IO_ERROR, forcedSecondary + "; detach and attach again");
+      return;
+    }
     VolumeCore volume = volumes.get(request.volume());
     if (volume == null) {
       complete(request.requestId(), IoStatus.INVALID, "no volume " + request.volume());
@@ -1282,6 +1289,9 @@ public final class ReplicaCore {
       throw new IllegalStateException("a writer detached, but none was attached");
     }
     writers--;
+    if (writers == 0) {
+      forcedSecondary = null;
+    }
     if (writers == 0 && autoPromoted && role == Role.Primary && roleChange == null) {
       startRoleChange(Role.Secondary, true, null);
     }
@@ -1291,6 +1301,9 @@ public final class ReplicaCore {
   private void refuseAttachedWriter(long requestId, boolean automatic, String reason) {
     if (automatic) {
       writers--;
+      if (writers == 0) {
+        forcedSecondary = null;
+      }
     }
     outbox.add(new Effect.RequestCompleted(requestId, IoStatus.REFUSED, reason, null));
   }
@@ -1612,6 +1625,7 @@ public final class ReplicaCore {
     demotionWaiting = null;
     role = Role.Secondary;
     autoPromoted = false;
+    forcedSecondary = writers > 0 ? failure : null;
     for (VolumeCore volume : volumes.values()) {
       volume.newGenerationOnFirstWrite = false;
       if (volume.diskful() && volume.diskState != DiskState.Failed && volume.superblock != null) {
@@ -1643,6 +1657,9 @@ public final class ReplicaCore {
     }
     if (failure == null) {
       role = change.target;
+      if (role == Role.Primary) {
+        forcedSecondary = null;
+      }
       autoPromoted = change.target == Role.Primary && change.automatic;
       for (VolumeCore volume : volumes.values()) {
         // every promotion starts a new generation on its first write (DRBD-REFERENCE.md §4.1)

@@ -1032,6 +1032,35 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void aClientAttachedWhenItsPrimaryIsMadeSecondaryGetsErrorsUntilItAttachesAgain() throws Exception {
+    CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
+    assertThat(cluster.request(0, id -> new Event.ClientAttach(id, Event.Access.READ_WRITE)).status())
+        .isEqualTo(IoStatus.OK);
+    long lost = whileBravosLinkDiesSilently(cluster, () -> cluster.submit(0, id -> new Event.ClientRequest(id, 0,
+        RequestKind.WRITE, 8192, 4096, Set.of(), pattern(4096, 7))));
+    assertThat(cluster.completion(0, lost).status()).isEqualTo(IoStatus.IO_ERROR);
+    promote(cluster, 2);
+    assertThat(write(cluster, 2, 8192, 4096, 8).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.request(2, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
+    cluster.connect(0, 1);
+    cluster.connect(0, 2);
+    cluster.run();
+    assertThat(cluster.node(0).core.role()).isEqualTo(Role.Secondary);
+
+    // the client still attached to alpha read and wrote the branch the resync took back: errors
+    Effect.RequestCompleted refused = cluster.request(0, id -> new Event.ClientRequest(id, 0, RequestKind.READ, 8192,
+        4096, Set.of(), null));
+    assertThat(refused.status()).isEqualTo(IoStatus.IO_ERROR);
+    assertThat(refused.message()).contains("was made Secondary").contains("attach again");
+    cluster.submit(0, id -> new Event.ClientDetach(Event.Access.READ_WRITE));
+    cluster.run();
+    assertThat(cluster.request(0, id -> new Event.ClientAttach(id, Event.Access.READ_WRITE)).status())
+        .isEqualTo(IoStatus.OK);
+    assertThat(cluster.node(0).core.role()).isEqualTo(Role.Primary);
+    assertThat(read(cluster, 0, 8192, 4096)).isEqualTo(pattern(4096, 8));
+  }
+
+  @Test
   void aPrimaryThatAcknowledgesAWriteWhileConnectingConnectsAfreshWithoutItsClaim() throws Exception {
     CoreCluster cluster = alphaPrimaryOfThree(ReplicationProtocol.C);
     long lost = whileBravosLinkDiesSilently(cluster, () -> cluster.submit(0, id -> new Event.ClientRequest(id, 0,
