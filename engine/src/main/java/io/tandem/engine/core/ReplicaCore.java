@@ -734,7 +734,8 @@ public final class ReplicaCore {
   private long freshUuid(long previous) {
     while (true) {
       long uuid = uuids.next() & ~1L;
-      if (uuid != 0 && uuid != Superblock.JUST_CREATED_UUID && uuid != (previous & ~1L)) {
+      if (uuid != 0 && uuid != Superblock.JUST_CREATED_UUID && uuid != (previous & ~1L)
+          && !Generations.isFullSyncMarker(uuid)) {
         return uuid;
       }
     }

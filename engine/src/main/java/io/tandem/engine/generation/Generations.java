@@ -25,6 +25,18 @@ public record Generations(long current, Map<Integer, Long> bitmapUuids, List<Lon
   }
 
   /**
+   * The top 16 bits of every full-sync marker ({@link ResyncDecider#fullSyncMarker}); no
+   * generation UUID carries them (the core re-draws one that would), so a marker is never taken
+   * for a generation, nor a generation for a marker.
+   */
+  public static final long MARKER_TAG = 0x5f5cL;
+
+  /** Whether {@code uuid} is a full-sync marker rather than a generation. */
+  public static boolean isFullSyncMarker(long uuid) {
+    return uuid >>> 48 == MARKER_TAG;
+  }
+
+  /**
    * UUIDs are compared without bit 0, which DRBD uses to mark a generation started by a Primary.
    */
   static long comparable(long uuid) {

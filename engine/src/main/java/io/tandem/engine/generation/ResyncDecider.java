@@ -29,7 +29,7 @@ public final class ResyncDecider {
     // the target is still Inconsistent, so it goes on with what the bitmaps mark
     long marker = mine.bitmapFor(peer.nodeId());
     boolean meInconsistent = me.disk() == DiskState.Inconsistent;
-    if (marker != 0 && marker == theirs.bitmapFor(me.nodeId())
+    if (Generations.isFullSyncMarker(marker) && marker == theirs.bitmapFor(me.nodeId())
         && meInconsistent != (peer.disk() == DiskState.Inconsistent)
         && !(meInconsistent ? theirs : mine).justCreated()) {
       return meInconsistent
@@ -105,16 +105,15 @@ public final class ResyncDecider {
 
   /**
    * The marker both sides keep in their slots for each other while a full sync from {@code source}
-   * to {@code target} runs: computed alike on both sides from what they told each other at connect,
-   * never 0, never the just-created UUID, bit 0 clear. The generations it is made from make it
-   * unlikely to equal any generation UUID.
+   * to {@code target} runs: computed alike on both sides from what they told each other at connect;
+   * its top bits are {@link Generations#MARKER_TAG}, which no generation UUID has, and bit 0 is
+   * clear.
    */
   public static long fullSyncMarker(long sourceCurrent, long targetCurrent, int sourceNode, int targetNode) {
     long h = mix(Generations.comparable(sourceCurrent) ^ 0x7a6e_d3e1_46f1_0b5dL);
     h = mix(h ^ Generations.comparable(targetCurrent));
     h = mix(h ^ ((long) sourceNode << 32 | (targetNode & 0xffff_ffffL)));
-    long marker = h & ~1L;
-    return marker == 0 || marker == Generations.JUST_CREATED ? 0x2 : marker;
+    return Generations.MARKER_TAG << 48 | (h & 0x0000_ffff_ffff_fffeL);
   }
 
   /** SplitMix64's finalizer: every input bit reaches every output bit. */

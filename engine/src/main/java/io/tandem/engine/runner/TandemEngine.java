@@ -272,6 +272,9 @@ public final class TandemEngine implements Callable<Integer> {
       byte[] digest = sha256.digest(("tandem-day0\0" + resource.resource() + "\0" + volume + "\0" + resource.secret())
           .getBytes(StandardCharsets.UTF_8));
       long uuid = ByteBuffer.wrap(digest).getLong() & ~1L;
+      if (io.tandem.engine.generation.Generations.isFullSyncMarker(uuid)) {
+        uuid ^= 1L << 63; // never mistaken for a full-sync marker
+      }
       return uuid == 0 || uuid == Superblock.JUST_CREATED_UUID ? 0x100 : uuid;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);

@@ -147,6 +147,13 @@ class ResyncDeciderTest {
     // the target finished (no longer Inconsistent): the marker decides nothing
     ConnectingSide finished = side(1, generations(C, Map.of(0, marker), B, A));
     assertThat(decide(finished, source).kind()).isEqualTo(Kind.NO_SYNC);
+    // slots that track the same generation are no marker, even with one side Inconsistent (a
+    // bitmap SyncTarget of a third node): rule 9, not a resumed full sync
+    ConnectingSide writer = side(0, generations(C, Map.of(1, A), A));
+    ConnectingSide resyncing = new ConnectingSide(1, generations(B, Map.of(0, A), A), Set.of(), Role.Secondary,
+        DiskState.Inconsistent);
+    assertThat(decide(resyncing, writer).kind()).isNotEqualTo(Kind.TARGET_BITMAP);
+    assertThat(decide(resyncing, writer).rule()).isEqualTo(9);
   }
 
   @Test
@@ -154,6 +161,8 @@ class ResyncDeciderTest {
     long marker = ResyncDecider.fullSyncMarker(C, A, 0, 1);
     assertThat(marker).isEqualTo(ResyncDecider.fullSyncMarker(C | 1, A, 0, 1));
     assertThat(marker & 1).isZero();
+    assertThat(Generations.isFullSyncMarker(marker)).isTrue();
+    assertThat(Generations.isFullSyncMarker(C)).isFalse();
     assertThat(marker).isNotIn(0L, A, C, Generations.JUST_CREATED);
     assertThat(ResyncDecider.fullSyncMarker(C, A, 1, 0)).isNotEqualTo(marker);
     assertThat(ResyncDecider.fullSyncMarker(A, C, 0, 1)).isNotEqualTo(marker);
@@ -218,7 +227,7 @@ class ResyncDeciderTest {
     Generations left = pair.left().generations();
     Generations right = pair.right().generations();
     ResyncDecision decision = ResyncDecider.decide(pair.left(), pair.right(), ReplicationProtocol.C);
-    boolean interrupted = left.bitmapFor(1) != 0 && left.bitmapFor(1) == right.bitmapFor(0)
+    boolean interrupted = Generations.isFullSyncMarker(left.bitmapFor(1)) && left.bitmapFor(1) == right.bitmapFor(0)
         && pair.left().disk() == DiskState.Inconsistent && pair.right().disk() != DiskState.Inconsistent
         && !right.justCreated();
     if (left.justCreated() && !right.justCreated()) {
