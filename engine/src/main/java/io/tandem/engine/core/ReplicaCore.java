@@ -3345,6 +3345,11 @@ public final class ReplicaCore {
             // what differs from this other source is unknown now: compare afresh
             renegotiate.add(connection);
           }
+        } else if (connection.ready() && other.replication == ReplicationState.Established
+            && other.peerDisk == DiskState.UpToDate && sameUuid(other.peerCurrentUuid, adopted)) {
+          // a peer in sync with this node in the adopted generation may still hold marks for it
+          // (it was ready to serve them): told the resync ended, it drops or sends what is left
+          send(connection, new ResyncFinished(volume.number, adopted));
         }
       }
       for (Connection connection : renegotiate) {
