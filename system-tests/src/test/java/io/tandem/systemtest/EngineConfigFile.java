@@ -18,8 +18,8 @@ import java.util.Locale;
  * A resource config for the standalone runner (keys as {@code engine/.../runner/EngineConfig.java}
  * reads them), written by a test into its temporary folder, with free ports on 127.0.0.x.
  */
-record EngineConfigFile(String resource, String quorum, Integer activityLogExtents, List<Volume> volumes,
-        List<Node> nodes) {
+record EngineConfigFile(String resource, String quorum, Integer activityLogExtents, Integer resyncRateKib,
+        List<Volume> volumes, List<Node> nodes) {
 
     /** How a volume's data file is allocated. */
     enum Provisioning {
@@ -53,7 +53,7 @@ record EngineConfigFile(String resource, String quorum, Integer activityLogExten
 
     /** One node named alpha on 127.0.0.1 serving the given volumes, default activity-log size. */
     static EngineConfigFile oneNode(String resource, Volume... volumes) {
-        return new EngineConfigFile(resource, "off", null, List.of(volumes),
+        return new EngineConfigFile(resource, "off", null, null, List.of(volumes),
                 List.of(Node.onFreePorts("alpha", 0, "127.0.0.1")));
     }
 
@@ -64,11 +64,16 @@ record EngineConfigFile(String resource, String quorum, Integer activityLogExten
         for (int i = 0; i < count; i++) {
             nodes.add(Node.onFreePorts(names.get(i), i, "127.0.0." + (i + 1)));
         }
-        return new EngineConfigFile(resource, quorum, null, List.of(volumes), List.copyOf(nodes));
+        return new EngineConfigFile(resource, quorum, null, null, List.of(volumes), List.copyOf(nodes));
     }
 
     EngineConfigFile withActivityLogExtents(int extents) {
-        return new EngineConfigFile(resource, quorum, extents, volumes, nodes);
+        return new EngineConfigFile(resource, quorum, extents, resyncRateKib, volumes, nodes);
+    }
+
+    /** A fixed resync rate ({@code resync.rate_kib}). */
+    EngineConfigFile withResyncRateKib(int rateKib) {
+        return new EngineConfigFile(resource, quorum, activityLogExtents, rateKib, volumes, nodes);
     }
 
     Node node(String name) {
@@ -102,6 +107,9 @@ record EngineConfigFile(String resource, String quorum, Integer activityLogExten
         root.put("on_no_quorum", "io-error");
         if (activityLogExtents != null) {
             root.put("al_extents", activityLogExtents);
+        }
+        if (resyncRateKib != null) {
+            root.putObject("resync").put("rate_kib", resyncRateKib);
         }
         ArrayNode volumeArray = root.putArray("volumes");
         for (Volume volume : volumes) {
