@@ -3652,8 +3652,9 @@ public final class ReplicaCore {
             write.peersWritten++;
           }
           Integer slot = volume.slotOfPeer.get(nodeId);
-          if (slot != null && volume.bitmap != null) {
-            // the peer holds these bytes now: whole blocks are in sync with it
+          if (slot != null && volume.bitmap != null && !write.throughPeers && !write.missedSlots.contains(slot)) {
+            // the peer holds these bytes now: whole blocks are in sync with it (unless the local
+            // disk failed under this write, or before it: then it lacks them, and the mark stays)
             volume.markInSync(slot, write.offset, write.length);
           }
         } else {

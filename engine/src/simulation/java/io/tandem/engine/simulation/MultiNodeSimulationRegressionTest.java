@@ -57,7 +57,12 @@ class MultiNodeSimulationRegressionTest {
   @ValueSource(longs = {
       // a Secondary took a write from a Primary whose disk had failed and marked those blocks in
       // sync with it; the Primary, resynced later, never got them, and the only copy was lost
-      2914380442709976269L})
+      2914380442709976269L,
+      // a peer's acknowledgement of a write cleared the mark of a block the failed local disk
+      // lacked (broke the in-flight-write invariant): a write the disk failed under, and a write
+      // through the peers after it
+      -2929144642507117846L,
+      2567215163496524159L})
   void threeNodesThroughEveryFault(long seed) {
     MultiNodeSimulation.Summary summary = new MultiNodeSimulation(seed, THREE_NODES_EVERY_FAULT).run();
     assertThat(summary.completedWrites()).isPositive();

@@ -573,6 +573,27 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void aPeersAcknowledgementKeepsTheMarkOfABlockTheFailedLocalDiskLacks() throws Exception {
+    CoreCluster cluster = connectedPair(ReplicationProtocol.C);
+    cluster.node(0).fileSystem.setFaultPolicy(operation -> operation.path().endsWith(".img")
+        ? java.util.Optional.of(new java.io.IOException("injected medium error")) : java.util.Optional.empty());
+    // alpha's own write fails while bravo's acknowledgement is still on its way
+    cluster.stall(1);
+    long first = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 8192, 4096, Set.of(),
+        pattern(4096, 1)));
+    cluster.run();
+    assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Failed);
+    cluster.resume(1);
+    cluster.run();
+    assertThat(cluster.completion(0, first).status()).isEqualTo(IoStatus.OK);
+    // bravo wrote the block, alpha's disk did not: it stays marked between them
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isEqualTo(4);
+    // and a later write through bravo over the same block does not clear it either
+    assertThat(write(cluster, 0, 8192, 4096, 2).status()).isEqualTo(IoStatus.OK);
+    assertThat(peer(cluster, 0, 1).volumes().get(0).outOfSyncKib()).isEqualTo(4);
+  }
+
+  @Test
   void aDiskThatFailedComesBackBehindItsPeerNotAsASource() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
     cluster.node(0).fileSystem.setFaultPolicy(operation -> operation.kind()
