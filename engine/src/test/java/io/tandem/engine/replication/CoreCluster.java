@@ -123,23 +123,28 @@ final class CoreCluster {
 
   /** Kills a node (its unsynced writes are lost or torn) and starts it again; its links are cut. */
   void restart(int id) throws IOException {
-    Node node = nodes.get(id);
-    for (Node other : nodes) {
-      if (other != node) {
-        disconnect(id, other.nodeId);
-      }
-    }
-    queue.removeIf(pending -> pending.node() == node);
-    parked.removeIf(pending -> pending.node() == node);
+    Node node = stop(id);
     node.fileSystem.setFaultPolicy(io.tandem.engine.storage.FaultPolicy.NONE);
     node.fileSystem.crash(random);
-    node.held.clear();
     boot(node);
     run();
   }
 
   /** Stops a node, replaces its disk with a new, empty one (the old data and metadata are gone) and starts it. */
   void replaceDisk(int id) throws IOException {
+    Node node = stop(id);
+    VolumeFileNames names = VolumeFileNames.in("/pool", "r0", 0);
+    for (String path : List.of(names.dataPath(), names.metadataPath())) {
+      if (node.fileSystem.exists(path)) {
+        node.fileSystem.delete(path);
+      }
+    }
+    boot(node);
+    run();
+  }
+
+  /** Cuts a node's links and drops every event still waiting for it, as its process ending would. */
+  private Node stop(int id) {
     Node node = nodes.get(id);
     for (Node other : nodes) {
       if (other != node) {
@@ -148,15 +153,8 @@ final class CoreCluster {
     }
     queue.removeIf(pending -> pending.node() == node);
     parked.removeIf(pending -> pending.node() == node);
-    VolumeFileNames names = VolumeFileNames.in("/pool", "r0", 0);
-    for (String path : List.of(names.dataPath(), names.metadataPath())) {
-      if (node.fileSystem.exists(path)) {
-        node.fileSystem.delete(path);
-      }
-    }
     node.held.clear();
-    boot(node);
-    run();
+    return node;
   }
 
   /** Opens (or creates) a node's volume and starts a new core on it, as a restart does. */

@@ -539,11 +539,16 @@ class ReplicationScenariosTest {
     assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.Connected);
   }
 
+  /** Every later operation on the data file of {@code node} fails with a medium error. */
+  private static void failDataFile(CoreCluster cluster, int node) {
+    cluster.node(node).fileSystem.setFaultPolicy(operation -> operation.path().endsWith(".img")
+        ? java.util.Optional.of(new java.io.IOException("injected medium error")) : java.util.Optional.empty());
+  }
+
   @Test
   void aPrimaryWhoseDiskFailsDetachesAndGoesOnThroughItsPeer() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
-    cluster.node(0).fileSystem.setFaultPolicy(operation -> operation.path().endsWith(".img")
-        ? java.util.Optional.of(new java.io.IOException("injected medium error")) : java.util.Optional.empty());
+    failDataFile(cluster, 0);
     assertThat(write(cluster, 0, 8192, 4096, 1).status()).isEqualTo(IoStatus.OK);
     assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Failed);
     assertThat(write(cluster, 0, 1 << 20, 65536, 2).status()).isEqualTo(IoStatus.OK);
@@ -562,8 +567,7 @@ class ReplicationScenariosTest {
   @Test
   void writesOfAPrimaryWhoseDiskFailedStayMarkedForItOnItsPeer() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
-    cluster.node(0).fileSystem.setFaultPolicy(operation -> operation.path().endsWith(".img")
-        ? java.util.Optional.of(new java.io.IOException("injected medium error")) : java.util.Optional.empty());
+    failDataFile(cluster, 0);
     assertThat(write(cluster, 0, 8192, 4096, 1).status()).isEqualTo(IoStatus.OK);
     assertThat(cluster.node(0).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Failed);
     // alpha serves through bravo now: bravo alone holds these 16 whole blocks, and must keep them
@@ -575,8 +579,7 @@ class ReplicationScenariosTest {
   @Test
   void aPeersAcknowledgementKeepsTheMarkOfABlockTheFailedLocalDiskLacks() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
-    cluster.node(0).fileSystem.setFaultPolicy(operation -> operation.path().endsWith(".img")
-        ? java.util.Optional.of(new java.io.IOException("injected medium error")) : java.util.Optional.empty());
+    failDataFile(cluster, 0);
     // alpha's own write fails while bravo's acknowledgement is still on its way
     cluster.stall(1);
     long first = cluster.submit(0, id -> new Event.ClientRequest(id, 0, RequestKind.WRITE, 8192, 4096, Set.of(),
