@@ -2292,6 +2292,7 @@ public final class ReplicaCore {
       }
     }
     Map<Integer, ResyncDecision> decisions = new TreeMap<>();
+    String yieldsAsPrimary = null;
     for (VolumeCore volume : volumes.values()) {
       PeerVolume peerVolume = connection.volume(volume.number);
       if (!exchangesBitmaps(volume, connection, peerVolume)) {
@@ -2318,8 +2319,8 @@ public final class ReplicaCore {
           kind = decision.kind();
           if (role == Role.Primary && (kind == ResyncDecision.Kind.TARGET_BITMAP
               || kind == ResyncDecision.Kind.TARGET_FULL)) {
-            forceSecondary("volume " + volume.number + " takes the data of " + connection.peer.name() + " ("
-                + decision.reason() + ")");
+            yieldsAsPrimary = "volume " + volume.number + " takes the data of " + connection.peer.name() + " ("
+                + decision.reason() + ")";
           }
         } else if (mineInconsistent != theirsInconsistent) {
           // a side in the middle of a resync holds no data of its own to keep: it takes all of the other's
@@ -2353,6 +2354,10 @@ public final class ReplicaCore {
         return;
       }
       decisions.put(volume.number, decision);
+    }
+    if (yieldsAsPrimary != null) {
+      // only once no volume held the connection: a held one changes nothing on either side
+      forceSecondary(yieldsAsPrimary);
     }
     for (VolumeCore volume : volumes.values()) {
       PeerVolume peerVolume = connection.volume(volume.number);

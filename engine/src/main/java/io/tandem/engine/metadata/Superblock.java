@@ -189,11 +189,16 @@ public record Superblock(
   }
 
   private static Set<PeerSlotFlag> withoutFullSync(Set<PeerSlotFlag> flags) {
-    if (!flags.contains(PeerSlotFlag.FULL_SYNC)) {
+    return without(flags, PeerSlotFlag.FULL_SYNC);
+  }
+
+  /** {@code flags} without {@code flag} (the same set when it is not there). */
+  private static <E extends Enum<E>> Set<E> without(Set<E> flags, E flag) {
+    if (!flags.contains(flag)) {
       return flags;
     }
-    EnumSet<PeerSlotFlag> rest = EnumSet.copyOf(flags);
-    rest.remove(PeerSlotFlag.FULL_SYNC);
+    EnumSet<E> rest = EnumSet.copyOf(flags);
+    rest.remove(flag);
     return rest;
   }
 
@@ -242,12 +247,7 @@ public record Superblock(
 
   /** A generation change ends an unwritten generation. */
   private static Set<SuperblockFlag> withoutUnwritten(Set<SuperblockFlag> flags) {
-    if (!flags.contains(SuperblockFlag.UNWRITTEN_GENERATION)) {
-      return flags;
-    }
-    EnumSet<SuperblockFlag> rest = EnumSet.copyOf(flags);
-    rest.remove(SuperblockFlag.UNWRITTEN_GENERATION);
-    return rest;
+    return without(flags, SuperblockFlag.UNWRITTEN_GENERATION);
   }
 
   public boolean sameGeometryAs(Superblock other) {

@@ -423,6 +423,14 @@ class ReplicationScenariosTest {
     return resyncedBytes(cluster);
   }
 
+  /** Connects alpha and bravo again, bravo's record of what it sent and logged started afresh. */
+  private static void reconnectBravo(CoreCluster cluster) {
+    cluster.node(1).sent.clear();
+    cluster.node(1).notices.clear();
+    cluster.connect(0, 1);
+    cluster.run();
+  }
+
   @Test
   void anInterruptedFullSyncGoesOnWhereItStopped() throws Exception {
     CoreCluster cluster = halfwayThroughAFullSync();
@@ -434,10 +442,7 @@ class ReplicationScenariosTest {
     promote(cluster, 0);
     write(cluster, 0, 0, 4096, 99);
 
-    cluster.node(1).sent.clear();
-    cluster.node(1).notices.clear();
-    cluster.connect(0, 1);
-    cluster.run();
+    reconnectBravo(cluster);
     assertThat(cluster.node(1).notices).anyMatch(n -> n.contains("full sync from the peer was interrupted"));
     assertThat(finishResync(cluster)).isEqualTo(SIZE - before + 4096);
   }
@@ -449,9 +454,7 @@ class ReplicationScenariosTest {
     cluster.restart(1);
     assertThat(cluster.node(1).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Inconsistent);
 
-    cluster.node(1).sent.clear();
-    cluster.connect(0, 1);
-    cluster.run();
+    reconnectBravo(cluster);
     // what bravo had synced by its last lazy bitmap write (at most a second before the crash) stays done
     assertThat(finishResync(cluster)).isLessThanOrEqualTo(SIZE - before + (5L << 20));
   }
@@ -462,10 +465,7 @@ class ReplicationScenariosTest {
     long before = resyncedBytes(cluster);
     cluster.restart(0);
 
-    cluster.node(1).sent.clear();
-    cluster.node(1).notices.clear();
-    cluster.connect(0, 1);
-    cluster.run();
+    reconnectBravo(cluster);
     assertThat(finishResync(cluster)).isLessThanOrEqualTo(SIZE - before + (5L << 20));
   }
 
