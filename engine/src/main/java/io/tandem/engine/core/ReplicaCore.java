@@ -945,7 +945,9 @@ public final class ReplicaCore {
               volume.bitmap.set(slot.getValue(), first, last);
             } else if (lacksAdoptedGeneration(other.volume(volume.number), peerVolume)) {
               volume.bitmap.set(slot.getValue(), first, last);
-              other.volume(volume.number).changedByResync.add(new long[] {first, last});
+              if (other.volume(volume.number).replication == ReplicationState.Established) {
+                other.volume(volume.number).changedByResync.add(new long[] {first, last});
+              }
             }
           }
         }
@@ -1852,11 +1854,13 @@ public final class ReplicaCore {
   }
 
   /**
-   * Whether {@code other}, in sync with this node, stays behind the generation this node takes
-   * from the source of {@code fromSource}: the resync changes blocks it does not have.
+   * Whether {@code other}, connected to this node, stays behind the generation this node takes
+   * from the source of {@code fromSource}: the resync changes blocks it does not have. That holds
+   * for a peer in sync with this node and for one this node was resyncing (its comparison was made
+   * against the older generation).
    */
   private static boolean lacksAdoptedGeneration(PeerVolume other, PeerVolume fromSource) {
-    return other.replication == ReplicationState.Established && fromSource.adoptGeneration
+    return other.replication != ReplicationState.Off && fromSource.adoptGeneration
         && !sameUuid(other.peerCurrentUuid, fromSource.peerCurrentUuid);
   }
 
@@ -3271,7 +3275,8 @@ public final class ReplicaCore {
     notice("volume " + volume.number + ": resync from " + source.peer.name() + " done, "
         + peerVolume.resyncReceivedBytes / 1024 + " KiB received from it since start");
     // a resync within one generation (a crash's marks, out-of-sync notices) keeps it
-    long adopted = peerVolume.adoptGeneration ? peerVolume.peerCurrentUuid : volume.superblock.currentUuid();
+    boolean adopting = peerVolume.adoptGeneration;
+    long adopted = adopting ? peerVolume.peerCurrentUuid : volume.superblock.currentUuid();
     long connectionId = source.id;
     int sourceNodeId = source.peer.nodeId();
     // the source's history comes along, so later decisions see the generations in between
@@ -3335,6 +3340,13 @@ public final class ReplicaCore {
             }
           }
           other.tainted.clear();
+        } else if (connection.ready() && adopting && !sameUuid(other.peerCurrentUuid, adopted)
+            && (other.replication == ReplicationState.SyncSource || other.replication == ReplicationState.PausedSyncS
+                || (other.replication == ReplicationState.WFBitMapS
+                    && other.direction == PeerVolume.Direction.SOURCE))) {
+          // this node was the source of a peer still in the older generation: that comparison is
+          // stale, the blocks taken from the source are marked for it now
+          renegotiate.add(connection);
         } else if (connection.ready() && (other.replication == ReplicationState.PausedSyncT
             || (other.replication == ReplicationState.WFBitMapT && other.direction == PeerVolume.Direction.TARGET))) {
           if (other.peerDisk == DiskState.UpToDate && sameUuid(other.peerCurrentUuid, adopted)) {

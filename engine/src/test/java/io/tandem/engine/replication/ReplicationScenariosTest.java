@@ -1137,4 +1137,36 @@ class ReplicationScenariosTest {
     assertSameData(cluster, 1, 2);
     assertThat(peer(cluster, 1, 2).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
   }
+
+  @Test
+  void aSourceThatTakesANewerGenerationMidResyncMarksItForItsTarget() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 1);
+    assertThat(write(cluster, 1, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    // alpha misses bravo's next write, charlie the one after
+    cluster.disconnect(0, 1);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    assertThat(write(cluster, 1, 1 << 20, 4 * 4096, 2).status()).isEqualTo(IoStatus.OK);
+    cluster.disconnect(1, 2);
+    cluster.run();
+    assertThat(write(cluster, 1, 2 << 20, 4 * 4096, 3).status()).isEqualTo(IoStatus.OK);
+    // charlie starts to resync alpha, which stops answering before it asked for anything
+    cluster.connect(0, 2);
+    assertThat(cluster.runUntil(c -> peer(c, 2, 0).volumes().get(0).replication() == ReplicationState.SyncSource))
+        .isTrue();
+    cluster.stall(0);
+    // meanwhile charlie takes bravo's newer generation: alpha lacks that write too now
+    cluster.connect(1, 2);
+    cluster.run();
+    assertSameData(cluster, 1, 2);
+    cluster.resume(0);
+    cluster.run();
+    assertSameData(cluster, 0, 2);
+    cluster.connect(0, 1);
+    cluster.run();
+    assertSameData(cluster, 0, 1);
+  }
 }
