@@ -2613,6 +2613,22 @@ public final class ReplicaCore {
     if (role == Role.Primary || !volume.servesLocally()) {
       return;
     }
+    if (peerVolume.replication == ReplicationState.SyncSource || peerVolume.replication == ReplicationState.PausedSyncS) {
+      // the notices crossed: this node told the peer it lacks blocks, the peer tells this node it
+      // lacks others. One slot cannot say both, so one side goes first: the higher node id takes
+      // the peer's blocks while what it marked for the peer stays marked and is not fetched; it
+      // tells the peer those once it is UpToDate again. The other side drops the notice
+      if (settings.nodeId() < connection.peer.nodeId() || peerVolume.peerDisk != DiskState.UpToDate
+          || volume.diskState != DiskState.UpToDate) {
+        return;
+      }
+      peerVolume.tainted.clear();
+      for (BitmapRuns.BlockRun marked : runsOf(volume.bitmap, slot)) {
+        peerVolume.tainted.add(new long[] {marked.first(), marked.first() + marked.count() - 1});
+      }
+      peerVolume.served.clear();
+      peerVolume.replication = ReplicationState.Established;
+    }
     long blocks = volume.bitmap.blocks();
     for (BitmapRuns.BlockRun run : runs.runs()) {
       if (run.first() < blocks) {
@@ -2921,19 +2937,23 @@ public final class ReplicaCore {
     long blocksPerRequest = RESYNC_REQUEST_BYTES / BLOCK_BYTES;
     boolean limited = !settings.resyncRate().unlimited();
     Connection fence = resyncFence(connection);
+    // blocks that took a write here the source missed: with a Primary writing here, the source
+    // answers them once it has that Primary's writes (the fence); with none, its data is older
+    List<long[]> keep = fence == null ? peerVolume.tainted : List.of();
     while (peerVolume.outstanding.size() < RESYNC_WINDOW && (!limited || peerVolume.budgetBytes > 0)) {
-      long first = peerVolume.cursor < blocks ? bitmap.nextSetBit(slot, peerVolume.cursor) : -1;
+      long first = peerVolume.cursor < blocks ? nextToFetch(bitmap, slot, peerVolume.cursor, keep) : -1;
       if (first < 0) {
         boolean idle = peerVolume.outstanding.isEmpty() && peerVolume.writtenUnsynced.isEmpty()
             && !peerVolume.syncInFlight;
-        if (idle && peerVolume.cursor != 0 && bitmap.count(slot) > 0) {
+        if (idle && peerVolume.cursor != 0 && nextToFetch(bitmap, slot, 0, keep) >= 0) {
           peerVolume.cursor = 0; // blocks left behind (an answer that was dropped): go round again
           continue;
         }
         break;
       }
       long last = first;
-      while (last + 1 < blocks && last - first + 1 < blocksPerRequest && bitmap.get(slot, last + 1)) {
+      while (last + 1 < blocks && last - first + 1 < blocksPerRequest && bitmap.get(slot, last + 1)
+          && taintedUntil(keep, last + 1) < 0) {
         last++;
       }
       long offset = first * BLOCK_BYTES;
@@ -2951,12 +2971,40 @@ public final class ReplicaCore {
       }
     }
     if (peerVolume.outstanding.isEmpty() && peerVolume.writtenUnsynced.isEmpty() && !peerVolume.syncInFlight
-        && bitmap.count(slot) == 0) {
+        && nextToFetch(bitmap, slot, 0, keep) < 0) {
       finishSyncTarget(volume, connection);
     }
     if (settings.checksumResync()) {
       advance(volume); // the reads for digests
     }
+  }
+
+  /**
+   * The first block from {@code from} marked for the source that is to be fetched from it: not one
+   * in {@code tainted}, which took a write here that the source missed (its data is older; the
+   * block stays marked for the source and goes to it once this node is UpToDate). -1 if none.
+   */
+  private static long nextToFetch(Bitmap bitmap, int slot, long from, List<long[]> tainted) {
+    long block = from < bitmap.blocks() ? bitmap.nextSetBit(slot, from) : -1;
+    while (block >= 0) {
+      long taintedTo = taintedUntil(tainted, block);
+      if (taintedTo < 0) {
+        return block;
+      }
+      block = taintedTo + 1 < bitmap.blocks() ? bitmap.nextSetBit(slot, taintedTo + 1) : -1;
+    }
+    return -1;
+  }
+
+  /** The last block of the tainted run that holds {@code block}, or -1 if none does. */
+  private static long taintedUntil(List<long[]> tainted, long block) {
+    long until = -1;
+    for (long[] run : tainted) {
+      if (run[0] <= block && block <= run[1]) {
+        until = Math.max(until, run[1]);
+      }
+    }
+    return until;
   }
 
   /**
@@ -3332,14 +3380,17 @@ public final class ReplicaCore {
             other.adoptGeneration = false;
           }
           Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
+          List<long[]> missedBySource = new ArrayList<>(other.tainted);
+          other.tainted.clear();
           if (slot != null && connection.ready()) {
             volume.clearSlotKeepingInFlight(slot);
-            // writes the source missed while it served this resync stay marked for it
-            for (long[] marked : other.tainted) {
+            // writes the source missed while it served this resync stay marked for it, and it
+            // is told: it takes them from this node now
+            for (long[] marked : missedBySource) {
               volume.bitmap.set(slot, marked[0], marked[1]);
+              tellOutOfSync(volume, connection, marked[0], marked[1]);
             }
           }
-          other.tainted.clear();
         } else if (connection.ready() && adopting && !sameUuid(other.peerCurrentUuid, adopted)
             && (other.replication == ReplicationState.SyncSource || other.replication == ReplicationState.PausedSyncS
                 || (other.replication == ReplicationState.WFBitMapS
@@ -3367,6 +3418,17 @@ public final class ReplicaCore {
           // a peer in sync with this node in the adopted generation may still hold marks for it
           // (it was ready to serve them): told the resync ended, it drops or sends what is left
           send(connection, new ResyncFinished(volume.number, adopted));
+        }
+      }
+      for (Connection connection : connections.values()) {
+        PeerVolume other = connection.volume(volume.number);
+        if (connection != source && connection.ready() && other.replication == ReplicationState.Established
+            && !other.changedByResync.isEmpty() && other.peerDisk == DiskState.Inconsistent
+            && !renegotiate.contains(connection)) {
+          // a peer that is resyncing itself may be taking this same generation from another node:
+          // told what changed here, it would tell back what changed there, and each would wait
+          // for the other as its source. Compared afresh, the generations decide
+          renegotiate.add(connection);
         }
       }
       for (Connection connection : renegotiate) {
