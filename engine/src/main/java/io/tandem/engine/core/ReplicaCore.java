@@ -616,6 +616,7 @@ public final class ReplicaCore {
     volume.generationWrites = sequence;
     if (!targets.isEmpty()) {
       write.replicationSequence = sequence;
+      write.generation = volume.superblock == null ? 0 : volume.superblock.currentUuid();
       volume.replicatedSinceStart = true;
     }
     for (Connection connection : targets) {
@@ -1050,11 +1051,21 @@ public final class ReplicaCore {
             + " reached no peer with data (this node has no usable disk)");
       } else if (write.localStatus != IoStatus.OK || peersDone) {
         write.answered = true;
-        if (write.localStatus == IoStatus.OK) {
+        if (write.localStatus == IoStatus.OK && (write.replicationSequence == 0
+            || settings.protocol() == ReplicationProtocol.C || write.durability == Durability.FORCED)) {
           acknowledgedInGeneration(volume); // the generation holds a promise now
         }
         complete(write.request.requestId(), write.localStatus, write.localMessage);
       }
+    }
+    if (write.localDone && write.awaitingWritten.isEmpty() && write.answered && write.localStatus == IoStatus.OK
+        && write.replicationSequence != 0 && write.peersWritten > 0 && settings.protocol() != ReplicationProtocol.C
+        && write.durability != Durability.FORCED && volume.superblock != null
+        && sameUuid(write.generation, volume.superblock.currentUuid())) {
+      // with protocol A or B the acknowledgement promised the write on this node only, with its
+      // peers to follow: once one wrote it, its generation holds a promise (a branch whose writes
+      // reached no peer may still yield; the protocol allows losing them in a failover)
+      acknowledgedInGeneration(volume);
     }
     if (write.localDone && write.awaitingWritten.isEmpty()) {
       volume.finished(write);
@@ -2478,7 +2489,7 @@ public final class ReplicaCore {
           : (bitmap ? ResyncDecision.Kind.SOURCE_BITMAP : ResyncDecision.Kind.SOURCE_FULL);
       String who = iYield ? settings.nodeName() : connection.peer.name();
       String why = yielding.unacknowledgedSince() != 0 && sameUuid(yielding.unacknowledgedSince(), parent)
-          ? " acknowledged no write since it branched off" : " started a generation it wrote nothing in";
+          ? " promised no write since it branched off" : " started a generation it wrote nothing in";
       return new ResyncDecision(kind, 0, -1, who + why + "; it takes the data of the other side");
     }
     return null;

@@ -96,6 +96,8 @@ final class VolumeCore {
     int peersWritten;
     /** CLIENT: the sequence it was replicated with (0: sent to no peer), and the peers that wrote it. */
     long replicationSequence;
+    /** CLIENT, replicated: the generation it was sent in. */
+    long generation;
     int writtenMask;
     boolean peerAckSent;
     /** Quorum was lost while it waited for a peer: it is not acknowledged (on-no-quorum io-error). */

@@ -12,6 +12,9 @@ import java.util.Deque;
  */
 final class SimulationTrace {
 
+  /** Characters of one entry that are kept ({@code -Dsimulation.traceWidth=N}; messages can be long). */
+  private static final int LIMIT = Integer.getInteger("simulation.traceWidth", 300);
+
   private record Entry(long at, String who, String what, Object detail) {}
 
   private final int keep;
@@ -84,6 +87,6 @@ final class SimulationTrace {
           + (completed.data() == null ? "" : " " + completed.data().remaining() + " bytes");
     }
     String text = String.valueOf(detail);
-    return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    return text.length() > LIMIT ? text.substring(0, LIMIT) + "…" : text;
   }
 }
