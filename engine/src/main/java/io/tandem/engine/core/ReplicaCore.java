@@ -35,6 +35,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,13 @@ public final class ReplicaCore {
   private boolean autoPromoted;
   /** The last tick's time, or -1 before the first; application bytes written since. */
   private long lastTickNanos = -1;
+  /**
+   * When this node lost its connection to a peer that was Primary (or whose promotion it had agreed
+   * to), by the edge's clock ({@link #LOST_BEFORE_ANY_TICK} until the first tick): for
+   * {@link ReplicaSettings#primaryLeaseNanos} it neither promotes nor agrees to a promotion.
+   */
+  private final Map<Integer, Long> primaryLostAtNanos = new HashMap<>();
+  private static final long LOST_BEFORE_ANY_TICK = Long.MIN_VALUE;
   /** How often a resyncing volume writes its changed bitmap pages. */
   private static final long LAZY_BITMAP_WRITE_NANOS = 1_000_000_000L;
   private long applicationBytesSinceTick;
@@ -1344,6 +1352,10 @@ public final class ReplicaCore {
 
   private String promotionRefusal() {
     String prefix = "cannot promote " + settings.resource() + " on " + settings.nodeName();
+    String lease = lostPrimaryLease(null);
+    if (lease != null) {
+      return prefix + ": " + lease;
+    }
     for (Connection connection : connections.values()) {
       if (connection.ready() && connection.peerRole == Role.Primary) {
         return prefix + ": " + connection.peer.name() + " is Primary; only one node may be Primary";
@@ -1462,8 +1474,42 @@ public final class ReplicaCore {
     applyRoleChange(change);
   }
 
+  /**
+   * Why a promotion must wait: a peer other than {@code candidate} was Primary when this node lost
+   * its connection less than {@link ReplicaSettings#primaryLeaseNanos} ago. Over a link that died
+   * silently that Primary may still count this node for its quorum (and serve reads and writes)
+   * until its end of the link gives up; a connection to it that is up again tells its role. Null
+   * when nothing holds a promotion back.
+   */
+  private String lostPrimaryLease(Connection candidate) {
+    long lease = settings.primaryLeaseNanos();
+    String problem = null;
+    for (Iterator<Map.Entry<Integer, Long>> entries = primaryLostAtNanos.entrySet().iterator(); entries.hasNext();) {
+      Map.Entry<Integer, Long> entry = entries.next();
+      Connection connection = connections.get(entry.getKey());
+      long at = entry.getValue();
+      boolean expired = at != LOST_BEFORE_ANY_TICK && lastTickNanos - at >= lease;
+      if (expired || (connection != null && connection.ready())) {
+        entries.remove();
+        continue;
+      }
+      if (connection == candidate || problem != null) {
+        continue;
+      }
+      String name = connection == null ? "node " + entry.getKey() : connection.peer.name();
+      long waitedMillis = at == LOST_BEFORE_ANY_TICK ? 0 : (lastTickNanos - at) / 1_000_000;
+      problem = name + " was Primary when its connection ended " + waitedMillis + " ms ago and may not have noticed"
+          + " yet (a link can die silently); a promotion waits until " + lease / 1_000_000 + " ms have passed";
+    }
+    return problem;
+  }
+
   /** What may have changed while the votes were collected. */
   private String promotionRefusalAfterVote() {
+    String lease = lostPrimaryLease(null);
+    if (lease != null) {
+      return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": " + lease;
+    }
     QuorumVerdict quorum = quorum();
     if (!quorum.hasQuorum()) {
       return "cannot promote " + settings.resource() + " on " + settings.nodeName() + " without quorum: "
@@ -1541,6 +1587,10 @@ public final class ReplicaCore {
     }
     if (roleChange != null && roleChange.target == Role.Primary) {
       return settings.nodeName() + " is being promoted itself";
+    }
+    String lease = lostPrimaryLease(candidate);
+    if (lease != null) {
+      return "on " + settings.nodeName() + ", " + lease;
     }
     for (Connection connection : connections.values()) {
       if (connection != candidate && connection.grantedTransaction != 0) {
@@ -1914,6 +1964,9 @@ public final class ReplicaCore {
     }
     connection.peerState = null;
     connection.peerInitialState = null;
+    if (settings.primaryLeaseNanos() > 0 && (connection.peerRole == Role.Primary || connection.grantedTransaction != 0)) {
+      primaryLostAtNanos.put(nodeId, lastTickNanos < 0 ? LOST_BEFORE_ANY_TICK : lastTickNanos);
+    }
     connection.peerRole = Role.Secondary;
     boolean grantEnded = connection.grantedTransaction != 0;
     connection.grantedTransaction = 0;
@@ -2784,9 +2837,11 @@ public final class ReplicaCore {
     if (mineReplayed != theirsReplayed) {
       return mineReplayed ? PeerVolume.Direction.TARGET : PeerVolume.Direction.SOURCE;
     }
-    if (!mineReplayed && mine > 0 && mine == their) {
+    if (!mineReplayed && mine > 0 && mine == their && unchangedSinceReported(volume, connection, peerVolume)) {
       // both hold the generation's writes up to the same one and neither crashed since: the same
-      // data (a node that resynced from a third one holds what that node held); marks are stale
+      // data (a node that resynced from a third one holds what that node held); marks are stale.
+      // Only while neither side took a write since it reported: a writer still connected to one
+      // of them makes the counts say nothing about the data now
       return PeerVolume.Direction.NONE;
     }
     if ((peerVolume.myChanges == 0) != (peerVolume.theirChanges == 0)) {
@@ -2798,6 +2853,24 @@ public final class ReplicaCore {
       return peerVolume.myChanges > 0 ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
     }
     return settings.nodeId() < connection.peer.nodeId() ? PeerVolume.Direction.SOURCE : PeerVolume.Direction.TARGET;
+  }
+
+  /** Neither side's generation nor count of its writer's writes moved since the states were exchanged. */
+  private static boolean unchangedSinceReported(VolumeCore volume, Connection connection, PeerVolume peerVolume) {
+    ReplicaState.VolumeState told = peerVolume.reportedState;
+    ReplicaState.VolumeState first = connection.peerVolumeState(volume.number);
+    ReplicaState.VolumeState latest = null;
+    if (connection.peerState != null) {
+      for (ReplicaState.VolumeState state : connection.peerState.volumes()) {
+        if (state.number() == volume.number) {
+          latest = state;
+        }
+      }
+    }
+    return told != null && first != null && latest != null && volume.superblock != null
+        && volume.generationWrites == told.generationWrites()
+        && sameUuid(volume.superblock.currentUuid(), told.currentUuid())
+        && latest.generationWrites() == first.generationWrites() && sameUuid(latest.currentUuid(), first.currentUuid());
   }
 
   /**
@@ -2884,6 +2957,7 @@ public final class ReplicaCore {
   private void onTick(Event.Tick tick) {
     long elapsed = lastTickNanos < 0 ? 0 : Math.max(0, tick.nanos() - lastTickNanos);
     lastTickNanos = tick.nanos();
+    primaryLostAtNanos.replaceAll((nodeId, at) -> at == LOST_BEFORE_ANY_TICK ? tick.nanos() : at);
     if (elapsed == 0) {
       return;
     }
@@ -3315,7 +3389,7 @@ public final class ReplicaCore {
     int slot = volume.slotOfPeer.get(connection.peer.nodeId());
     for (PeerVolume.Outstanding range : sync.ranges()) {
       // the source's data is here now, but for writes it missed that arrived meanwhile
-      volume.markInSyncExcept(slot, range.offset(), range.length(), peerVolume.tainted);
+      volume.markInSyncExcept(slot, range.offset(), range.length(), volume.keptMarks(slot, peerVolume.tainted));
       if (connection.id == sync.connectionId()) {
         send(connection, new InSync(volume.number, range.offset(), range.length()));
       }
@@ -3557,7 +3631,7 @@ public final class ReplicaCore {
     // blocks marked for the peer after their data went out stay marked
     long start = inSync.offset();
     long end = start + length;
-    volume.markInSyncExcept(slot, start, length, peerVolume.tainted);
+    volume.markInSyncExcept(slot, start, length, volume.keptMarks(slot, peerVolume.tainted));
     peerVolume.served.removeIf(range -> range[0] >= start && range[0] + range[1] <= end);
     if (peerVolume.served.isEmpty()) {
       peerVolume.tainted.clear();

@@ -11,12 +11,33 @@ import java.util.List;
  * @param resyncRate how fast this node pulls resync data as a SyncTarget
  * @param checksumResync whether a SyncTarget compares digests first and fetches only blocks that
  *     differ (DRBD's {@code csums-alg}): less traffic, more reading
+ * @param primaryLeaseNanos how long after losing its connection to a Primary this node neither
+ *     promotes nor agrees to another node's promotion: the longest a link can be dead before its
+ *     other end notices (the links' silence limit), so the lost Primary has given up its quorum
+ *     first, also when the link died silently. 0: no wait; it needs the edge's {@link Event.Tick}s
  */
 public record ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers,
     int activityLogCapacity, QuorumPolicy quorum, ReplicationProtocol protocol, SplitBrainPolicy splitBrain,
-    ResyncRate resyncRate, boolean checksumResync) {
+    ResyncRate resyncRate, boolean checksumResync, long primaryLeaseNanos) {
   public ReplicaSettings {
     peers = List.copyOf(peers);
+    if (primaryLeaseNanos < 0) {
+      throw new IllegalArgumentException("the primary lease " + primaryLeaseNanos + " ns is negative");
+    }
+  }
+
+  /** Settings without a wait after a lost Primary. */
+  public ReplicaSettings(String resource, String nodeName, int nodeId, List<Peer> peers, int activityLogCapacity,
+      QuorumPolicy quorum, ReplicationProtocol protocol, SplitBrainPolicy splitBrain, ResyncRate resyncRate,
+      boolean checksumResync) {
+    this(resource, nodeName, nodeId, peers, activityLogCapacity, quorum, protocol, splitBrain, resyncRate,
+        checksumResync, 0);
+  }
+
+  /** The same settings with another {@link #primaryLeaseNanos}. */
+  public ReplicaSettings withPrimaryLeaseNanos(long nanos) {
+    return new ReplicaSettings(resource, nodeName, nodeId, peers, activityLogCapacity, quorum, protocol, splitBrain,
+        resyncRate, checksumResync, nanos);
   }
 
   /** Settings without checksum-based resync. */

@@ -444,6 +444,21 @@ final class VolumeCore {
   }
 
   /**
+   * {@code marked} (pairs of first and last block) and the blocks of the writes in flight that miss
+   * the peer of {@code slot}: what a report of a range in sync must leave marked.
+   */
+  List<long[]> keptMarks(int slot, List<long[]> marked) {
+    List<long[]> kept = new ArrayList<>(marked);
+    for (PendingWrite write : active) {
+      if (write.missedSlots.contains(slot)) {
+        kept.add(new long[] {write.start() / MetadataLayout.BITMAP_BYTES_PER_BIT,
+            (write.end() - 1) / MetadataLayout.BITMAP_BYTES_PER_BIT});
+      }
+    }
+    return kept;
+  }
+
+  /**
    * Clears the bits of {@code slot} for the range, but for the blocks in {@code tainted} (pairs of
    * first and last block): marked for the peer while the range was being resynced.
    */

@@ -19,6 +19,14 @@ public record PeerTimings(Duration handshakeDeadline, Duration pingInterval, Dur
   public static final PeerTimings DEFAULT = new PeerTimings(Duration.ofSeconds(5), Duration.ofSeconds(1),
       Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofMillis(50));
 
+  /**
+   * The longest an established connection can be dead before this side reports it ended: the
+   * silence limit, counted from the last frame, plus the scheduler's resolution.
+   */
+  public Duration deadLinkNoticedWithin() {
+    return silenceLimit.plus(tick).plus(tick);
+  }
+
   public PeerTimings {
     for (Duration d : new Duration[] {handshakeDeadline, pingInterval, silenceLimit, firstRedial, maxRedial, tick}) {
       Objects.requireNonNull(d, "timing");

@@ -14,6 +14,7 @@ import io.tandem.engine.metadata.Superblock;
 import io.tandem.engine.nbd.NbdServer;
 import io.tandem.engine.peer.PeerEndpoint;
 import io.tandem.engine.peer.PeerLinks;
+import io.tandem.engine.peer.PeerTimings;
 import io.tandem.engine.runtime.ReplicaNbdExports;
 import io.tandem.engine.runtime.ReplicaRuntime;
 import io.tandem.engine.storage.ChannelFileSystem;
@@ -104,7 +105,10 @@ public final class TandemEngine implements Callable<Integer> {
     ReplicaSettings settings = new ReplicaSettings(resource.resource(), node.name(), node.nodeId(), peers,
         resource.activityLogExtents(), QuorumPolicy.parse(resource.quorum()),
         ReplicationProtocol.valueOf(resource.protocol().name()), resource.splitBrain(), resource.resyncRate(),
-        resource.checksumResync());
+        resource.checksumResync())
+        // a lost Primary gives up its quorum once its end of a dead link noticed, at the latest
+        // this long (and a tick of the core's clock) after this node noticed
+        .withPrimaryLeaseNanos(PeerTimings.DEFAULT.deadLinkNoticedWithin().plusMillis(2 * TICK_MILLIS).toNanos());
     ReplicaRuntime runtime = new ReplicaRuntime(settings, setups, storages, ioThreads,
         ReplicaRuntime.InvariantChecks.AFTER_EVERY_EVENT);
     ReplicaStatus attached;

@@ -73,37 +73,47 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
    *     after the heal, identical replicas, the final content, empty bitmaps
    * @param strictSinglePrimary at most one Primary at any instant, even one without quorum
    */
+  /**
+   * What a run does. {@code clock}: the nodes' cores get the edge's ticks (every
+   * {@link SimulatedNode#TICK_MICROS}) and wait out a lost Primary's lease before a promotion;
+   * without it (the seeds kept from before the cores had a clock) neither happens.
+   */
   record Options(int nodes, int disklessNodes, int steps, boolean workload, boolean crashes, int ioErrorPerMille,
-      boolean networkFaults, boolean replicationChecks, boolean strictSinglePrimary) {
+      boolean networkFaults, boolean replicationChecks, boolean strictSinglePrimary, boolean clock) {
 
     /** Everything, as replication is meant to pass it. */
     static Options full() {
-      return new Options(0, 0, 1000, true, true, -1, true, true, false);
+      return new Options(0, 0, 1000, true, true, -1, true, true, false, true);
     }
 
     /** Two nodes, network faults only, the checks that pass without replication. */
     static Options smoke() {
-      return new Options(2, 0, 400, true, false, 0, true, false, true);
+      return new Options(2, 0, 400, true, false, 0, true, false, true, true);
     }
 
     /** One node through the cluster harness, every check (no peer, so no replication needed). */
     static Options singleNode() {
-      return new Options(1, 0, 1000, true, true, -1, false, true, true);
+      return new Options(1, 0, 1000, true, true, -1, false, true, true, true);
     }
 
     Options withNodes(int count) {
       return new Options(count, disklessNodes, steps, workload, crashes, ioErrorPerMille, networkFaults,
-          replicationChecks, strictSinglePrimary);
+          replicationChecks, strictSinglePrimary, clock);
     }
 
     Options withCrashes(boolean on) {
       return new Options(nodes, disklessNodes, steps, workload, on, ioErrorPerMille, networkFaults,
-          replicationChecks, strictSinglePrimary);
+          replicationChecks, strictSinglePrimary, clock);
     }
 
     Options withIoErrorPerMille(int perMille) {
       return new Options(nodes, disklessNodes, steps, workload, crashes, perMille, networkFaults, replicationChecks,
-          strictSinglePrimary);
+          strictSinglePrimary, clock);
+    }
+
+    Options withoutClock() {
+      return new Options(nodes, disklessNodes, steps, workload, crashes, ioErrorPerMille, networkFaults,
+          replicationChecks, strictSinglePrimary, false);
     }
   }
 
@@ -231,8 +241,12 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
         own.add(new SimulatedNode.Volume(volume.number(), volume.sizeBytes(),
             random.nextBoolean() ? Provisioning.THIN : Provisioning.THICK, volume.dayZeroUuid()));
       }
-      ReplicaSettings settings = new ReplicaSettings("sim", "n" + id, id, peers, capacity, quorum, protocol);
-      nodes.add(new SimulatedNode(settings, id >= nodeCount - diskless, own, clock, random, trace, this));
+      // the network reports a dead link within a second (SimulatedNetwork): a node that lost a
+      // Primary waits that long, and two of its ticks, before a promotion
+      ReplicaSettings settings = new ReplicaSettings("sim", "n" + id, id, peers, capacity, quorum, protocol)
+          .withPrimaryLeaseNanos(options.clock() ? (1_000_000L + 2 * SimulatedNode.TICK_MICROS) * 1_000 : 0);
+      nodes.add(new SimulatedNode(settings, id >= nodeCount - diskless, own, clock, random, trace, this,
+          options.clock()));
     }
     this.network = new SimulatedNetwork(nodes, clock, random, trace);
     int clientCount = options.workload() ? 1 + random.nextInt(3) : 0;

@@ -69,6 +69,11 @@ final class SimulatedNode implements SimulatedNetwork.Node {
   private final Map<Integer, VolumeStorage> storages = new TreeMap<>();
   /** Per volume, the bitmap slot of each peer, from the metadata as opened. */
   private final Map<Integer, Map<Integer, Integer>> slots = new TreeMap<>();
+  /** How often the edge's clock ticks into the core (virtual µs), as the engine's scheduler does. */
+  static final long TICK_MICROS = 100_000;
+
+  /** Whether the core gets the edge's ticks. */
+  private final boolean ticks;
   private ReplicaCore core;
   private int incarnation;
   private boolean handling;
@@ -76,7 +81,8 @@ final class SimulatedNode implements SimulatedNetwork.Node {
   private int ioErrorPerMille;
 
   SimulatedNode(ReplicaSettings settings, boolean diskless, List<Volume> volumes, SimulationClock clock,
-      Random random, SimulationTrace trace, Edge edge) {
+      Random random, SimulationTrace trace, Edge edge, boolean ticks) {
+    this.ticks = ticks;
     this.id = settings.nodeId();
     this.name = "n" + settings.nodeId();
     this.settings = settings;
@@ -187,6 +193,20 @@ final class SimulatedNode implements SimulatedNetwork.Node {
       handling = false;
     }
     afterEvent(effects);
+    scheduleTick(incarnation);
+  }
+
+  /** The next tick of this process's clock (in nanoseconds of the virtual time), while it runs. */
+  private void scheduleTick(int process) {
+    if (!ticks) {
+      return;
+    }
+    clock.after(TICK_MICROS, () -> {
+      if (up() && incarnation == process) {
+        handle(new Event.Tick(clock.now() * 1_000));
+        scheduleTick(process);
+      }
+    });
   }
 
   /**

@@ -93,6 +93,8 @@ final class CoreCluster {
   private final ResyncRate resyncRate;
   /** Checksum-based resync on every node (set before the nodes restart to take effect). */
   boolean checksumResync;
+  /** {@link ReplicaSettings#primaryLeaseNanos} of every node (set before the nodes restart to take effect). */
+  long primaryLeaseNanos;
 
   CoreCluster(int count, long sizeBytes, ReplicationProtocol protocol, QuorumPolicy quorum, SplitBrainPolicy splitBrain,
       ResyncRate resyncRate, java.util.Set<Integer> diskless) throws IOException {
@@ -175,7 +177,7 @@ final class CoreCluster {
       setup = VolumeSetup.diskful(0, Provisioning.THIN, node.storage.image());
     }
     node.core = new ReplicaCore(new ReplicaSettings("r0", node.name, node.nodeId, peers, 61, quorum, protocol,
-        splitBrain, resyncRate, checksumResync), List.of(setup), random::nextLong);
+        splitBrain, resyncRate, checksumResync, primaryLeaseNanos), List.of(setup), random::nextLong);
     node.completions.clear();
     perform(node, node.core.start());
   }

@@ -1203,4 +1203,45 @@ class ReplicationScenariosTest {
     cluster.run();
     assertSameData(cluster, 0, 1);
   }
+
+  @Test
+  void aNodeThatLostThePrimaryWaitsOutItsLeaseBeforeAPromotion() throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.MAJORITY);
+    cluster.primaryLeaseNanos = 1_000_000_000L;
+    for (int node = 0; node < 3; node++) {
+      cluster.restart(node);
+    }
+    tick(cluster, 0, 1, 2);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, 0);
+    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    // alpha's links die silently: bravo and charlie notice, alpha does not yet (it may still serve)
+    cluster.stall(0);
+    cluster.disconnect(0, 1);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    Effect.RequestCompleted early = cluster.request(1, id -> new Event.RoleRequest(id, Role.Primary));
+    assertThat(early.status()).isEqualTo(IoStatus.REFUSED);
+    assertThat(early.message()).contains("alpha was Primary when its connection ended");
+    // nine more tenths of a second: still too early; then the lease is over
+    for (int tenth = 0; tenth < 9; tenth++) {
+      tick(cluster, 1, 2);
+    }
+    assertThat(cluster.request(1, id -> new Event.RoleRequest(id, Role.Primary)).status())
+        .isEqualTo(IoStatus.REFUSED);
+    tick(cluster, 1, 2);
+    promote(cluster, 1);
+    assertThat(write(cluster, 1, 4096, 4096, 2).status()).isEqualTo(IoStatus.OK);
+  }
+
+  /** One tick, 100 ms (virtual) after the last, to each of {@code nodes}. */
+  private static void tick(CoreCluster cluster, int... nodes) {
+    cluster.tickNanos += 100_000_000L;
+    long at = cluster.tickNanos;
+    for (int node : nodes) {
+      cluster.submit(node, id -> new Event.Tick(at));
+    }
+    cluster.run();
+  }
 }
