@@ -40,6 +40,8 @@ final class PeerVolume {
   long myChanges;
   long theirChanges;
   boolean bitmapReceived;
+  /** The exchange was settled before the peer's bitmap arrived (its resync ended): it is dropped. */
+  boolean discardBitmap;
   /** The peer's current UUID as last told (ReplicaState, NewCurrentUuid). */
   long peerCurrentUuid;
   DiskState peerDisk = DiskState.DUnknown;
@@ -116,6 +118,7 @@ final class PeerVolume {
     myChanges = 0;
     theirChanges = 0;
     bitmapReceived = false;
+    discardBitmap = false;
     peerDisk = DiskState.DUnknown;
     outstanding.clear();
     writtenUnsynced.clear();

@@ -2652,6 +2652,13 @@ public final class ReplicaCore {
     PeerVolume peerVolume = connection.volume(volume.number);
     int slot = peerSlot;
     long blocks = volume.bitmap.blocks();
+    if (peerVolume.discardBitmap) {
+      if (runs.last()) {
+        peerVolume.discardBitmap = false;
+        peerVolume.bitmapReceived = true;
+      }
+      return;
+    }
     if (peerVolume.bitmapReceived) {
       onOutOfSync(volume, connection, peerVolume, slot, runs);
       return;
@@ -3486,8 +3493,10 @@ public final class ReplicaCore {
         } else if (connection.ready() && (other.replication == ReplicationState.PausedSyncT
             || (other.replication == ReplicationState.WFBitMapT && other.direction == PeerVolume.Direction.TARGET))) {
           if (other.peerDisk == DiskState.UpToDate && sameUuid(other.peerCurrentUuid, adopted)) {
-            // the same generation, UpToDate: it holds what the source held
+            // the same generation, UpToDate: it holds what the source held; a bitmap of it still
+            // on its way belongs to the exchange this settles
             send(connection, new ResyncFinished(volume.number, adopted));
+            other.discardBitmap = other.replication == ReplicationState.WFBitMapT && !other.bitmapReceived;
             other.replication = ReplicationState.Established;
             other.direction = PeerVolume.Direction.NONE;
             Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());

@@ -18,6 +18,8 @@ class MultiNodeSimulationRegressionTest {
       .withNodes(3).withCrashes(false).withIoErrorPerMille(0).withoutClock();
   private static final MultiNodeSimulation.Options THREE_NODES_EVERY_FAULT = MultiNodeSimulation.Options.full()
       .withNodes(3).withoutClock();
+  private static final MultiNodeSimulation.Options THREE_NODES_NETWORK_FAULTS_WITH_CLOCK =
+      MultiNodeSimulation.Options.full().withNodes(3).withCrashes(false).withIoErrorPerMille(0);
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {
@@ -64,6 +66,17 @@ class MultiNodeSimulationRegressionTest {
       1243045329627533100L})
   void threeNodesThroughNetworkFaults(long seed) {
     MultiNodeSimulation.Summary summary = new MultiNodeSimulation(seed, THREE_NODES_NETWORK_FAULTS).run();
+    assertThat(summary.completedWrites()).isPositive();
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {
+      // a SyncTarget that settled a pending comparison with a peer of its adopted generation took
+      // the peer's bitmap, still on its way, as a new resync: it stayed SyncSource of the whole
+      // volume towards a peer that was Established
+      -7620021774673260523L})
+  void threeNodesThroughNetworkFaultsWithTheClock(long seed) {
+    MultiNodeSimulation.Summary summary = new MultiNodeSimulation(seed, THREE_NODES_NETWORK_FAULTS_WITH_CLOCK).run();
     assertThat(summary.completedWrites()).isPositive();
   }
 
