@@ -73,6 +73,11 @@ final class PeerVolume {
   boolean servedSinceFinish;
   final List<long[]> tainted = new ArrayList<>();
   /**
+   * SyncTarget side: blocks (first, last) the source said changed again after this node asked for
+   * them; an answer to an earlier request does not clear them, they are fetched again.
+   */
+  final List<long[]> renotified = new ArrayList<>();
+  /**
    * Blocks (first, last) this node took from another source in a resync while in sync with this
    * peer in an older generation: marked for it, and told to it once this node is UpToDate.
    */
@@ -128,6 +133,7 @@ final class PeerVolume {
     verifyOutstanding.clear();
     served.clear();
     tainted.clear();
+    renotified.clear();
     servedSinceFinish = false;
     finishing = false;
     totalBlocks = 0;

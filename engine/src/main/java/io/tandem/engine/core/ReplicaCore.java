@@ -2706,6 +2706,12 @@ public final class ReplicaCore {
         volume.bitmap.set(slot, run.first(), Math.min(blocks, run.first() + run.count()) - 1);
       }
     }
+    if (peerVolume.replication == ReplicationState.SyncTarget || peerVolume.replication == ReplicationState.PausedSyncT) {
+      // an answer already on its way may hold the data from before the change
+      for (BitmapRuns.BlockRun run : runs.runs()) {
+        peerVolume.renotified.add(new long[] {run.first(), run.first() + run.count() - 1});
+      }
+    }
     if (peerVolume.replication == ReplicationState.Established) {
       peerVolume.direction = PeerVolume.Direction.TARGET;
       peerVolume.replication = ReplicationState.PausedSyncT;
@@ -3050,6 +3056,10 @@ public final class ReplicaCore {
       }
       long offset = first * BLOCK_BYTES;
       int length = (int) (Math.min((last + 1) * BLOCK_BYTES, volume.sizeBytes) - offset);
+      long requestedFirst = first;
+      long requestedLast = last;
+      // asked again now: this answer holds the changed data
+      peerVolume.renotified.removeIf(run -> run[0] >= requestedFirst && run[1] <= requestedLast);
       long id = peerVolume.nextRequestId++;
       peerVolume.budgetBytes -= length;
       peerVolume.cursor = last + 1;
@@ -3396,7 +3406,9 @@ public final class ReplicaCore {
     int slot = volume.slotOfPeer.get(connection.peer.nodeId());
     for (PeerVolume.Outstanding range : sync.ranges()) {
       // the source's data is here now, but for writes it missed that arrived meanwhile
-      volume.markInSyncExcept(slot, range.offset(), range.length(), volume.keptMarks(slot, peerVolume.tainted));
+      List<long[]> kept = volume.keptMarks(slot, peerVolume.tainted);
+      kept.addAll(peerVolume.renotified);
+      volume.markInSyncExcept(slot, range.offset(), range.length(), kept);
       if (connection.id == sync.connectionId()) {
         send(connection, new InSync(volume.number, range.offset(), range.length()));
       }
