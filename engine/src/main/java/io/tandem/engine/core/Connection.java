@@ -46,6 +46,11 @@ final class Connection {
   long id;
   /** Operator's disconnect, or a split brain: no connection until released. */
   boolean held;
+  /**
+   * Held for a split brain since this tick of the edge's clock (Long.MIN_VALUE: before the first
+   * tick); -1 when not held for one. Such a hold is lifted now and then to compare again.
+   */
+  long splitBrainHeldAtNanos = -1;
   /** Why the peer is StandAlone or its replication stopped, for {@code /status}. */
   String problem;
   /** The connection was up before since the core started: a reconnect (DRBD-REFERENCE.md §4.2 rule 3). */

@@ -119,6 +119,8 @@ public final class ReplicaCore {
    */
   private final Map<Integer, Long> primaryLostAtNanos = new HashMap<>();
   private static final long LOST_BEFORE_ANY_TICK = Long.MIN_VALUE;
+  /** How long a connection stays held for a split brain before both sides compare again. */
+  static final long SPLIT_BRAIN_RECHECK_NANOS = 30_000_000_000L;
   /** How often a resyncing volume writes its changed bitmap pages. */
   private static final long LAZY_BITMAP_WRITE_NANOS = 1_000_000_000L;
   private long applicationBytesSinceTick;
@@ -1937,11 +1939,41 @@ public final class ReplicaCore {
   /** Drops the connection and keeps the peer StandAlone until an operator connects it again. */
   private void hold(Connection connection, String reason) {
     connection.held = true;
+    connection.splitBrainHeldAtNanos = -1;
     connection.problem = reason;
     if (connection.connected()) {
       lost(connection, reason);
     }
     outbox.add(new Effect.HoldPeer(connection.peer.nodeId(), true, reason));
+  }
+
+  /**
+   * Holds the connection for a split brain (or unrelated data): nothing moves. Every
+   * {@link #SPLIT_BRAIN_RECHECK_NANOS} the hold is lifted and both sides compare again: a third
+   * node may have brought them to one generation meanwhile (each took the majority's data); if not,
+   * the comparison finds the split brain again, and still nothing moves.
+   */
+  private void holdForSplitBrain(Connection connection, String reason) {
+    hold(connection, reason);
+    connection.splitBrainHeldAtNanos = lastTickNanos < 0 ? LOST_BEFORE_ANY_TICK : lastTickNanos;
+  }
+
+  /** Lifts the split-brain holds that are due for another comparison. */
+  private void recheckSplitBrains(long nowNanos) {
+    for (Connection connection : connections.values()) {
+      long at = connection.splitBrainHeldAtNanos;
+      if (!connection.held || at == -1) {
+        continue;
+      }
+      if (at == LOST_BEFORE_ANY_TICK) {
+        connection.splitBrainHeldAtNanos = nowNanos;
+      } else if (nowNanos - at >= SPLIT_BRAIN_RECHECK_NANOS) {
+        connection.held = false;
+        connection.splitBrainHeldAtNanos = -1;
+        notice("comparing again with " + connection.peer.name() + " after a split brain");
+        outbox.add(new Effect.HoldPeer(connection.peer.nodeId(), false, "comparing again after a split brain"));
+      }
+    }
   }
 
   /**
@@ -2416,7 +2448,7 @@ public final class ReplicaCore {
       if (kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY
           || kind == ResyncDecision.Kind.UNRELATED) {
         String what = kind == ResyncDecision.Kind.UNRELATED ? "unrelated data" : "split brain";
-        hold(connection, what + " detected on volume " + volume.number + " with " + connection.peer.name() + " ("
+        holdForSplitBrain(connection, what + " detected on volume " + volume.number + " with " + connection.peer.name() + " ("
             + decision.reason() + "); nothing was synced. Resolve it with discard-my-data on the node whose"
             + " changes are to be dropped, then connect");
         return;
@@ -2737,8 +2769,8 @@ public final class ReplicaCore {
       peerVolume.splitBrainPending = false;
       String unresolved = resolveSplitBrain(connection, peerVolume);
       if (unresolved != null) {
-        hold(connection, "split brain detected on volume " + volume.number + " with " + connection.peer.name()
-            + ": " + unresolved + "; nothing was synced. Resolve it with discard-my-data on the node whose changes"
+        holdForSplitBrain(connection, "split brain detected on volume " + volume.number + " with "
+            + connection.peer.name() + ": " + unresolved + "; nothing was synced. Resolve it with discard-my-data on the node whose changes"
             + " are to be dropped, then connect");
         return;
       }
@@ -2971,6 +3003,7 @@ public final class ReplicaCore {
     long elapsed = lastTickNanos < 0 ? 0 : Math.max(0, tick.nanos() - lastTickNanos);
     lastTickNanos = tick.nanos();
     primaryLostAtNanos.replaceAll((nodeId, at) -> at == LOST_BEFORE_ANY_TICK ? tick.nanos() : at);
+    recheckSplitBrains(tick.nanos());
     if (elapsed == 0) {
       return;
     }

@@ -1235,6 +1235,44 @@ class ReplicationScenariosTest {
     assertThat(write(cluster, 1, 4096, 4096, 2).status()).isEqualTo(IoStatus.OK);
   }
 
+  @Test
+  void aSplitBrainIsComparedAgainNowAndThenAndMovesNothingWhileItLasts() throws Exception {
+    CoreCluster cluster = new CoreCluster(2, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
+    tick(cluster, 0, 1);
+    cluster.connectAll();
+    cluster.run();
+    cluster.disconnect(0, 1);
+    cluster.run();
+    // both sides write while apart
+    promote(cluster, 0);
+    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.request(0, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
+    promote(cluster, 1);
+    assertThat(write(cluster, 1, 0, 4096, 2).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.request(1, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
+    cluster.connect(0, 1);
+    cluster.run();
+    assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.StandAlone);
+    assertThat(cluster.node(0).core.peerProblem(1)).contains("split brain detected");
+    long sentBefore = cluster.node(0).sent.stream().filter(m -> m instanceof ReplicaState).count();
+
+    // half a minute later both sides compare again: still a split brain, and still nothing moved
+    for (int step = 0; step < 31; step++) {
+      cluster.tickNanos += 1_000_000_000L;
+      long at = cluster.tickNanos;
+      cluster.submit(0, id -> new Event.Tick(at));
+      cluster.submit(1, id -> new Event.Tick(at));
+      cluster.run();
+    }
+    assertThat(cluster.node(0).notices).anyMatch(n -> n.contains("comparing again with bravo after a split brain"));
+    assertThat(cluster.node(0).sent.stream().filter(m -> m instanceof ReplicaState).count())
+        .as("states told on the new connection").isGreaterThan(sentBefore);
+    assertThat(peer(cluster, 0, 1).connection()).isEqualTo(ConnectionState.StandAlone);
+    assertThat(cluster.node(0).core.peerProblem(1)).contains("split brain detected");
+    assertThat(cluster.node(0).readAll(SIZE).slice(0, 4096)).isEqualTo(pattern(4096, 1));
+    assertThat(cluster.node(1).readAll(SIZE).slice(0, 4096)).isEqualTo(pattern(4096, 2));
+  }
+
   /** One tick, 100 ms (virtual) after the last, to each of {@code nodes}. */
   private static void tick(CoreCluster cluster, int... nodes) {
     cluster.tickNanos += 100_000_000L;
