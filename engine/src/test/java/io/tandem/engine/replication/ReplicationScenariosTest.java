@@ -59,6 +59,16 @@ class ReplicationScenariosTest {
     return cluster;
   }
 
+  /** Three connected nodes without quorum checks; {@code primary} is Primary and wrote its first block. */
+  private static CoreCluster primaryOfThreeWithoutQuorum(ReplicationProtocol protocol, int primary) throws Exception {
+    CoreCluster cluster = new CoreCluster(3, SIZE, protocol, QuorumPolicy.OFF);
+    cluster.connectAll();
+    cluster.run();
+    promote(cluster, primary);
+    assertThat(write(cluster, primary, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    return cluster;
+  }
+
   /** Three connected nodes without quorum checks; charlie is diskless. */
   private static CoreCluster disklessCharlieOfThree() throws Exception {
     CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF, SplitBrainPolicy.DISCONNECT,
@@ -73,11 +83,7 @@ class ReplicationScenariosTest {
    * charlie, connected to each other (in sync, in the older generation), missed it.
    */
   private static CoreCluster bravoAndCharlieMissAlphasWrite() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
-    cluster.connectAll();
-    cluster.run();
-    promote(cluster, 0);
-    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    CoreCluster cluster = primaryOfThreeWithoutQuorum(ReplicationProtocol.C, 0);
     cluster.disconnect(0, 1);
     cluster.disconnect(0, 2);
     cluster.run();
@@ -100,6 +106,19 @@ class ReplicationScenariosTest {
     cluster.resume(1);
     cluster.run();
     return result;
+  }
+
+  /** Alpha connects to bravo and charlie again: in sync with both, all three holding the same data. */
+  private static void alphaRejoinsTheMajority(CoreCluster cluster) {
+    cluster.connect(0, 1);
+    cluster.connect(0, 2);
+    cluster.run();
+    for (int peer : new int[] {1, 2}) {
+      assertThat(peer(cluster, 0, peer).connection()).as("alpha→" + peer).isEqualTo(ConnectionState.Connected);
+      assertThat(peer(cluster, 0, peer).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
+    }
+    assertSameData(cluster, 0, 2);
+    assertSameData(cluster, 1, 2);
   }
 
   private static void assertSameData(CoreCluster cluster, int a, int b) {
@@ -694,11 +713,7 @@ class ReplicationScenariosTest {
 
   @Test
   void aProtocolAPrimaryWhoseBranchAPeerWroteMeetsAnotherBranchAsASplitBrain() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.A, QuorumPolicy.OFF);
-    cluster.connectAll();
-    cluster.run();
-    promote(cluster, 0);
-    assertThat(write(cluster, 0, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    CoreCluster cluster = primaryOfThreeWithoutQuorum(ReplicationProtocol.A, 0);
     // charlie leaves; alpha writes in a new generation that bravo writes too
     cluster.disconnect(0, 2);
     cluster.disconnect(1, 2);
@@ -1044,15 +1059,7 @@ class ReplicationScenariosTest {
     assertThat(write(cluster, 2, 1 << 20, 4096, 9).status()).isEqualTo(IoStatus.OK);
 
     // alpha's branch holds no acknowledged write: it is no split brain, alpha takes the majority's data
-    cluster.connect(0, 1);
-    cluster.connect(0, 2);
-    cluster.run();
-    for (int peer : new int[] {1, 2}) {
-      assertThat(peer(cluster, 0, peer).connection()).as("alpha→" + peer).isEqualTo(ConnectionState.Connected);
-      assertThat(peer(cluster, 0, peer).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
-    }
-    assertSameData(cluster, 0, 2);
-    assertSameData(cluster, 1, 2);
+    alphaRejoinsTheMajority(cluster);
     assertThat(cluster.node(0).notices).anyMatch(n -> n.contains("promised no write since it branched off"));
   }
 
@@ -1069,15 +1076,7 @@ class ReplicationScenariosTest {
     assertThat(write(cluster, 2, 1 << 20, 4096, 9).status()).isEqualTo(IoStatus.OK);
     assertThat(cluster.request(2, id -> new Event.RoleRequest(id, Role.Secondary)).status()).isEqualTo(IoStatus.OK);
 
-    cluster.connect(0, 1);
-    cluster.connect(0, 2);
-    cluster.run();
-    for (int peer : new int[] {1, 2}) {
-      assertThat(peer(cluster, 0, peer).connection()).as("alpha→" + peer).isEqualTo(ConnectionState.Connected);
-      assertThat(peer(cluster, 0, peer).volumes().get(0).replication()).isEqualTo(ReplicationState.Established);
-    }
-    assertSameData(cluster, 0, 2);
-    assertSameData(cluster, 1, 2);
+    alphaRejoinsTheMajority(cluster);
     // like DRBD's force-secondary: alpha stops being Primary, so its application cannot go on
     // believing in what the resync took back; promoted again, it writes with quorum
     assertThat(cluster.node(0).core.role()).isEqualTo(Role.Secondary);
@@ -1174,11 +1173,7 @@ class ReplicationScenariosTest {
 
   @Test
   void aSourceThatTakesANewerGenerationMidResyncMarksItForItsTarget() throws Exception {
-    CoreCluster cluster = new CoreCluster(3, SIZE, ReplicationProtocol.C, QuorumPolicy.OFF);
-    cluster.connectAll();
-    cluster.run();
-    promote(cluster, 1);
-    assertThat(write(cluster, 1, 0, 4096, 1).status()).isEqualTo(IoStatus.OK);
+    CoreCluster cluster = primaryOfThreeWithoutQuorum(ReplicationProtocol.C, 1);
     // alpha misses bravo's next write, charlie the one after
     cluster.disconnect(0, 1);
     cluster.disconnect(0, 2);
