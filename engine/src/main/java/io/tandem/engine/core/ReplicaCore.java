@@ -1996,7 +1996,8 @@ public final class ReplicaCore {
     }
     connection.peerState = null;
     connection.peerInitialState = null;
-    if (settings.primaryLeaseNanos() > 0 && (connection.peerRole == Role.Primary || connection.grantedTransaction != 0)) {
+    if (settings.primaryLeaseNanos() > 0
+        && (connection.peerRole == Role.Primary || connection.grantedTransaction != 0)) {
       primaryLostAtNanos.put(nodeId, lastTickNanos < 0 ? LOST_BEFORE_ANY_TICK : lastTickNanos);
     }
     connection.peerRole = Role.Secondary;
@@ -2448,7 +2449,8 @@ public final class ReplicaCore {
       if (kind == ResyncDecision.Kind.SPLIT_BRAIN || kind == ResyncDecision.Kind.SPLIT_BRAIN_HISTORY
           || kind == ResyncDecision.Kind.UNRELATED) {
         String what = kind == ResyncDecision.Kind.UNRELATED ? "unrelated data" : "split brain";
-        holdForSplitBrain(connection, what + " detected on volume " + volume.number + " with " + connection.peer.name() + " ("
+        holdForSplitBrain(connection, what + " detected on volume " + volume.number + " with "
+            + connection.peer.name() + " ("
             + decision.reason() + "); nothing was synced. Resolve it with discard-my-data on the node whose"
             + " changes are to be dropped, then connect");
         return;
@@ -2716,7 +2718,8 @@ public final class ReplicaCore {
     if (role == Role.Primary || !volume.servesLocally()) {
       return;
     }
-    if (peerVolume.replication == ReplicationState.SyncSource || peerVolume.replication == ReplicationState.PausedSyncS) {
+    if (peerVolume.replication == ReplicationState.SyncSource
+        || peerVolume.replication == ReplicationState.PausedSyncS) {
       // the notices crossed: this node told the peer it lacks blocks, the peer tells this node it
       // lacks others. One slot cannot say both, so one side goes first: the higher node id takes
       // the peer's blocks while what it marked for the peer stays marked and is not fetched; it
@@ -2738,7 +2741,8 @@ public final class ReplicaCore {
         volume.bitmap.set(slot, run.first(), Math.min(blocks, run.first() + run.count()) - 1);
       }
     }
-    if (peerVolume.replication == ReplicationState.SyncTarget || peerVolume.replication == ReplicationState.PausedSyncT) {
+    if (peerVolume.replication == ReplicationState.SyncTarget
+        || peerVolume.replication == ReplicationState.PausedSyncT) {
       // an answer already on its way may hold the data from before the change
       for (BitmapRuns.BlockRun run : runs.runs()) {
         peerVolume.renotified.add(new long[] {run.first(), run.first() + run.count() - 1});
@@ -2770,7 +2774,8 @@ public final class ReplicaCore {
       String unresolved = resolveSplitBrain(connection, peerVolume);
       if (unresolved != null) {
         holdForSplitBrain(connection, "split brain detected on volume " + volume.number + " with "
-            + connection.peer.name() + ": " + unresolved + "; nothing was synced. Resolve it with discard-my-data on the node whose changes"
+            + connection.peer.name() + ": " + unresolved + "; nothing was synced. Resolve it with discard-my-data on"
+            + " the node whose changes"
             + " are to be dropped, then connect");
         return;
       }
