@@ -3094,10 +3094,22 @@ public final class ReplicaCore {
       }
       long offset = first * BLOCK_BYTES;
       int length = (int) (Math.min((last + 1) * BLOCK_BYTES, volume.sizeBytes) - offset);
-      long requestedFirst = first;
-      long requestedLast = last;
-      // asked again now: this answer holds the changed data
-      peerVolume.renotified.removeIf(run -> run[0] >= requestedFirst && run[1] <= requestedLast);
+      // asked again now: this answer holds the changed data (a longer run keeps its other blocks)
+      List<long[]> stillRenotified = new ArrayList<>();
+      for (long[] run : peerVolume.renotified) {
+        if (last < run[0] || first > run[1]) {
+          stillRenotified.add(run);
+          continue;
+        }
+        if (first > run[0]) {
+          stillRenotified.add(new long[] {run[0], first - 1});
+        }
+        if (last < run[1]) {
+          stillRenotified.add(new long[] {last + 1, run[1]});
+        }
+      }
+      peerVolume.renotified.clear();
+      peerVolume.renotified.addAll(stillRenotified);
       long id = peerVolume.nextRequestId++;
       peerVolume.budgetBytes -= length;
       peerVolume.cursor = last + 1;
@@ -3462,6 +3474,7 @@ public final class ReplicaCore {
   private void finishSyncTarget(VolumeCore volume, Connection source) {
     PeerVolume peerVolume = source.volume(volume.number);
     peerVolume.finishing = true;
+    peerVolume.renotified.clear(); // every block it named was fetched again
     notice("volume " + volume.number + ": resync from " + source.peer.name() + " done, "
         + peerVolume.resyncReceivedBytes / 1024 + " KiB received from it since start");
     // a resync within one generation (a crash's marks, out-of-sync notices) keeps it
