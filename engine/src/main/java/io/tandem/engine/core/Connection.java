@@ -71,7 +71,8 @@ final class Connection {
   long inFlightBytes;
   final Map<Long, FlushWaiter> barriers = new HashMap<>();
   /** A write received from this (Primary) peer, kept until its PEER_ACK says who else wrote it. */
-  record ReceivedWrite(int volume, long offset, long length, int replicatedTo) {}
+  /** A write received from the peer as Primary; {@code generation} is the peer's when it sent it. */
+  record ReceivedWrite(int volume, long offset, long length, int replicatedTo, long generation) {}
 
   /** Writes received from the peer whose PEER_ACK has not come yet, by the peer's sequence. */
   final java.util.TreeMap<Long, ReceivedWrite> awaitingPeerAck = new java.util.TreeMap<>();

@@ -73,6 +73,25 @@ final class PeerVolume {
   boolean servedSinceFinish;
   final List<long[]> tainted = new ArrayList<>();
   /**
+   * Blocks marked for the peer because this node holds a write of the generation's writer that the
+   * peer did not write (a PEER_ACK without it): where the two differ there, this node's data is the
+   * newer. Kept across connections, forgotten when this node's generation changes or its data there
+   * is replaced; it never moves data by itself, it only keeps a resync from a peer of the writes'
+   * generation from fetching those blocks back.
+   */
+  final BlockRanges newerHere = new BlockRanges();
+  /**
+   * Like {@link #newerHere}, for writes whose writer was lost before they settled: newer here only
+   * where the peer counts no later write of the generation than the one that wrote the blocks.
+   */
+  final UnsettledWrites unsettledHere = new UnsettledWrites();
+  /** The generation the writes of {@link #newerHere} and {@link #unsettledHere} belong to. */
+  long newerHereGeneration;
+  /** The generations that one descends from, as its writer told (its history). */
+  final List<Long> newerHereAncestors = new ArrayList<>();
+  /** The last generation this node, as Primary, started and sent the peer (NEW_CURRENT_UUID); 0 if none. */
+  long generationSent;
+  /**
    * SyncTarget side: blocks (first, last) the source said changed again after this node asked for
    * them; an answer to an earlier request does not clear them, they are fetched again.
    */
@@ -104,6 +123,13 @@ final class PeerVolume {
   long syncedSinceTick;
   long measuredBytesPerSecond = -1;
 
+  void forgetNewerHere() {
+    newerHere.clear();
+    unsettledHere.clear();
+    newerHereGeneration = 0;
+    newerHereAncestors.clear();
+  }
+
   boolean syncing() {
     return replication == ReplicationState.SyncSource || replication == ReplicationState.SyncTarget
         || replication == ReplicationState.PausedSyncS || replication == ReplicationState.PausedSyncT;
@@ -134,6 +160,7 @@ final class PeerVolume {
     served.clear();
     tainted.clear();
     renotified.clear();
+    generationSent = 0;
     servedSinceFinish = false;
     finishing = false;
     totalBlocks = 0;

@@ -669,6 +669,7 @@ public final class ReplicaCore {
   private void startNewGeneration(VolumeCore volume, boolean unwritten) {
     volume.newGenerationOnFirstWrite = false;
     volume.generationWrites = 0;
+    forgetNewerHere(volume);
     renegotiateStaleReports(volume);
     volume.generationChangeInFlight = true;
     long next = freshUuid(volume.superblock.currentUuid());
@@ -699,6 +700,7 @@ public final class ReplicaCore {
           for (Connection connection : adopting) {
             if (replicatesTo(connection, volume)) {
               send(connection, new NewCurrentUuid(volume.number, next, weak));
+              connection.volume(volume.number).generationSent = next;
             }
           }
           if (!stateUnsettled()) {
@@ -936,31 +938,14 @@ public final class ReplicaCore {
         PeerVolume peerVolume = connection.volume(volume.number);
         if (!ok) {
           failDisk(volume, "resync write error: " + completed.detail());
-        } else if (connection.id == write.connectionId && peerVolume.replication == ReplicationState.SyncTarget) {
-          peerVolume.writtenUnsynced.add(new PeerVolume.Outstanding(write.offset, write.length));
-          peerVolume.syncedSinceTick += write.length;
-          // the blocks changed here: a peer away now, whose slot tracks it from an older state, may
-          // lack the new data; so may one in sync with this node in an older generation than the
-          // one this resync brings (both lacked what the source sends), told when this node is
-          // UpToDate again. Within one generation a peer in sync is not marked: the resync only
-          // evens out what the bitmaps already name, and marking it would send the same blocks
-          // around the cluster without end
-          long first = write.start() / BLOCK_BYTES;
-          long last = (write.end() - 1) / BLOCK_BYTES;
-          for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
-            Connection other = connections.get(slot.getKey());
-            if (other == connection) {
-              continue;
-            }
-            if (other == null || !other.ready()) {
-              volume.bitmap.set(slot.getValue(), first, last);
-            } else if (lacksAdoptedGeneration(other.volume(volume.number), peerVolume)) {
-              volume.bitmap.set(slot.getValue(), first, last);
-              if (other.volume(volume.number).replication == ReplicationState.Established) {
-                other.volume(volume.number).changedByResync.add(new long[] {first, last});
-              }
-            }
+        } else {
+          boolean sameConnection = connection.id == write.connectionId;
+          if (sameConnection && peerVolume.replication == ReplicationState.SyncTarget) {
+            peerVolume.writtenUnsynced.add(new PeerVolume.Outstanding(write.offset, write.length));
+            peerVolume.syncedSinceTick += write.length;
           }
+          // the blocks changed here, whatever became of the resync since the request went out
+          markChangedByResync(volume, connection, sameConnection ? peerVolume : null, write);
         }
         syncResyncWrites(volume, connection, false);
         pumpResync(volume, connection);
@@ -1002,6 +987,49 @@ public final class ReplicaCore {
         throw new IllegalStateException("unknown origin " + write.origin);
     }
     advance(volume);
+  }
+
+  /**
+   * A resync write changed blocks here: a peer away now, whose slot tracks it from an older state,
+   * may lack the new data; so may one in sync with this node in an older generation than the one
+   * the resync brings (both lacked what the source sends), told when this node is UpToDate again.
+   * Within one generation a peer in sync is not marked: the resync only evens out what the bitmaps
+   * already name, and marking it would send the same blocks around the cluster without end. A
+   * write that lands after its connection ended still changed the disk with data of a comparison
+   * that no longer holds ({@code fromSource} is null): every other peer is marked.
+   */
+  private void markChangedByResync(VolumeCore volume, Connection source, PeerVolume fromSource,
+      VolumeCore.PendingWrite write) {
+    long first = write.start() / BLOCK_BYTES;
+    long last = (write.end() - 1) / BLOCK_BYTES;
+    for (Map.Entry<Integer, Integer> slot : volume.slotOfPeer.entrySet()) {
+      Connection other = connections.get(slot.getKey());
+      PeerVolume otherVolume = other == null ? null : other.volume(volume.number);
+      if (otherVolume != null) {
+        otherVolume.newerHere.remove(first, last); // the source's data replaced this node's there
+        otherVolume.unsettledHere.remove(first, last);
+      }
+      if (other == source) {
+        continue;
+      }
+      boolean marked = false;
+      if (other == null || !other.ready() || fromSource == null) {
+        marked = true;
+      } else if (lacksAdoptedGeneration(otherVolume, fromSource)) {
+        marked = true;
+        if (otherVolume.replication == ReplicationState.Established) {
+          otherVolume.changedByResync.add(new long[] {first, last});
+        }
+      }
+      if (marked) {
+        volume.bitmap.set(slot.getValue(), first, last);
+        if (otherVolume != null && !otherVolume.served.isEmpty()) {
+          // data this node served that peer before the change: its report of that range in sync
+          // leaves these blocks marked
+          otherVolume.tainted.add(new long[] {first, last});
+        }
+      }
+    }
   }
 
   private static boolean allZero(ByteBuffer data) {
@@ -1106,21 +1134,25 @@ public final class ReplicaCore {
   }
 
   /**
-   * The Primary's write {@code ack.sequence()} settled: the nodes it was sent to that did not write
-   * it miss it, and this node's slots for them say so.
+   * The Primary's write {@code ack.sequence()} settled: every node that did not write it (sent to it
+   * or not) misses it, and this node's slots for them say so.
    */
   private void onPeerAck(Connection connection, PeerAck ack) {
     Connection.ReceivedWrite received = connection.awaitingPeerAck.remove(ack.sequence());
     if (received == null) {
       return;
     }
-    int missedBy = received.replicatedTo() & ~ack.writtenBy();
-    markReceivedWriteMissed(connection, received, missedBy, true);
+    // a node it was not sent to misses it as well: it may come to resync from this node, not from
+    // the Primary that tracks it
+    markReceivedWriteMissed(connection, ack.sequence(), received, ~ack.writtenBy(), true);
   }
 
-  /** Marks a write received from {@code primary} out of sync for each node of {@code missedBy} (but the Primary). */
-  private void markReceivedWriteMissed(Connection primary, Connection.ReceivedWrite received, int missedBy,
-      boolean tell) {
+  /**
+   * Marks write {@code sequence} received from {@code primary} out of sync for each node of
+   * {@code missedBy} (but the Primary); {@code tell}: it settled, and they are told.
+   */
+  private void markReceivedWriteMissed(Connection primary, long sequence, Connection.ReceivedWrite received,
+      int missedBy, boolean tell) {
     VolumeCore volume = volumes.get(received.volume());
     if (volume == null || volume.bitmap == null || !volume.servesLocally() || received.length() == 0) {
       return;
@@ -1133,8 +1165,26 @@ public final class ReplicaCore {
         continue;
       }
       volume.bitmap.set(slot.getValue(), first, last);
+      PeerVolume missing = connections.get(nodeId).volume(volume.number);
+      if (!sameUuid(missing.newerHereGeneration, received.generation())) {
+        // what this node held newer within another generation says nothing about this one
+        missing.newerHere.clear();
+        missing.unsettledHere.clear();
+        missing.newerHereGeneration = received.generation();
+        missing.newerHereAncestors.clear();
+        ReplicaState.VolumeState writer = primary.peerState == null ? null : primary.peerState.volumes().stream()
+            .filter(state -> state.number() == volume.number).findFirst().orElse(null);
+        if (writer != null && sameUuid(writer.currentUuid(), received.generation())) {
+          missing.newerHereAncestors.addAll(writer.history());
+        }
+      }
       if (tell) {
+        // settled: that node did not write it, and this one did
+        missing.newerHere.add(first, last);
         tellOutOfSync(volume, connections.get(nodeId), first, last);
+      } else {
+        // its writer was lost before it settled: that node may also hold a later write there
+        missing.unsettledHere.add(first, last, sequence);
       }
     }
   }
@@ -2044,8 +2094,8 @@ public final class ReplicaCore {
     // and this node may miss some another got; the Secondaries connected to this one compare afresh
     // (the one holding more of the generation's writes becomes the source, DRBD's reconciliation)
     boolean unsettled = !connection.awaitingPeerAck.isEmpty();
-    for (Connection.ReceivedWrite received : connection.awaitingPeerAck.values()) {
-      markReceivedWriteMissed(connection, received, received.replicatedTo(), false);
+    for (Map.Entry<Long, Connection.ReceivedWrite> received : connection.awaitingPeerAck.entrySet()) {
+      markReceivedWriteMissed(connection, received.getKey(), received.getValue(), ~0, false);
     }
     connection.awaitingPeerAck.clear();
     if (unsettled && role != Role.Primary) {
@@ -2274,6 +2324,13 @@ public final class ReplicaCore {
       return;
     }
     for (VolumeCore volume : volumes.values()) {
+      String movedOn = movedOnWithoutThisNode(connection, volume, state);
+      if (movedOn != null) {
+        renegotiate(connection, movedOn);
+        return;
+      }
+    }
+    for (VolumeCore volume : volumes.values()) {
       PeerVolume peerVolume = connection.volume(volume.number);
       if (peerVolume.replication == ReplicationState.SyncTarget && !holdsUpToDateData(peerVolume.peerDisk)) {
         pauseTarget(volume, connection, connection.peer.name() + " has no UpToDate data any more");
@@ -2292,6 +2349,35 @@ public final class ReplicaCore {
       resumePausedTarget(volume);
     }
     advanceAll();
+  }
+
+  /**
+   * Why the connection is compared afresh, or null: the peer, in sync with this node, reports a
+   * newer generation of the volume that never reached this node (its writer had counted this node
+   * out when it started it). The comparison brings it here with whatever was written in it. Not
+   * while another node is Primary: its NEW_CURRENT_UUID may still be on its way here.
+   */
+  private String movedOnWithoutThisNode(Connection connection, VolumeCore volume, ReplicaState state) {
+    PeerVolume peerVolume = connection.volume(volume.number);
+    if (role == Role.Primary || peerVolume.replication != ReplicationState.Established || volume.superblock == null
+        || volume.diskState != DiskState.UpToDate || volume.generationChangeInFlight) {
+      return null;
+    }
+    for (Connection other : connections.values()) {
+      if (other != connection && other.ready() && other.peerRole == Role.Primary) {
+        return null;
+      }
+    }
+    long mine = volume.superblock.currentUuid();
+    for (ReplicaState.VolumeState theirs : state.volumes()) {
+      if (theirs.number() == volume.number && diskState(theirs.diskState()) == DiskState.UpToDate
+          && !sameUuid(theirs.currentUuid(), mine)
+          && theirs.history().stream().anyMatch(uuid -> uuid != 0 && sameUuid(uuid, mine))) {
+        return connection.peer.name() + " moved on to a newer generation of volume " + volume.number
+            + " that never reached " + settings.nodeName() + "; comparing again";
+      }
+    }
+    return null;
   }
 
   /**
@@ -2491,6 +2577,11 @@ public final class ReplicaCore {
       ReplicaState.VolumeState theirs = connection.peerVolumeState(volume.number);
       peerVolume.adoptGeneration = told != null && theirs != null
           && !sameUuid(told.currentUuid(), theirs.currentUuid());
+      if (peerVolume.adoptGeneration && peerVolume.direction == PeerVolume.Direction.TARGET) {
+        // the count of an older generation says nothing about the one this resync brings; from
+        // now on it counts the writes its writer sends here meanwhile
+        volume.generationWrites = 0;
+      }
       long blocks = volume.bitmap.blocks();
       if (decision.kind() == ResyncDecision.Kind.SOURCE_FULL || decision.kind() == ResyncDecision.Kind.TARGET_FULL) {
         volume.bitmap.set(slot, 0, blocks - 1);
@@ -2514,6 +2605,7 @@ public final class ReplicaCore {
           unionInto(volume.bitmap, viaSlot, slot);
         }
       }
+      markUnsettledWrites(connection, volume, slot);
       peerVolume.myChanges = volume.bitmap.count(slot);
       notice("volume " + volume.number + " with " + connection.peer.name() + ": " + describe(decision)
           + (decision.reason() == null || decision.reason().isEmpty() ? "" : " (" + decision.reason() + ")")
@@ -2566,11 +2658,17 @@ public final class ReplicaCore {
       ReplicaState.VolumeState other = iYield ? theirs : mine;
       long parent = iYield ? mineFrom : theirsFrom;
       int yieldingNode = iYield ? settings.nodeId() : connection.peer.nodeId();
-      if (!sameUuid(other.currentUuid(), parent) && other.history().stream().noneMatch(uuid -> sameUuid(uuid, parent))) {
-        continue; // the other side never held that parent
+      if (diskState(other.diskState()) == DiskState.Inconsistent) {
+        continue; // a side in the middle of a resync has no data to give
       }
       Long tracked = other.bitmapUuids().get(yieldingNode);
       boolean bitmap = tracked != null && sameUuid(tracked, parent);
+      // the other side held that parent: it is its generation or in its history, or its slot for
+      // the yielding node tracks from it (a long run of generations since pushes it out of history)
+      if (!bitmap && !sameUuid(other.currentUuid(), parent)
+          && other.history().stream().noneMatch(uuid -> sameUuid(uuid, parent))) {
+        continue; // the other side never held that parent
+      }
       ResyncDecision.Kind kind = iYield
           ? (bitmap ? ResyncDecision.Kind.TARGET_BITMAP : ResyncDecision.Kind.TARGET_FULL)
           : (bitmap ? ResyncDecision.Kind.SOURCE_BITMAP : ResyncDecision.Kind.SOURCE_FULL);
@@ -2661,6 +2759,29 @@ public final class ReplicaCore {
     }
   }
 
+  /**
+   * Writes received from a Primary whose PEER_ACK has not come yet may be missing on {@code peer}:
+   * nothing here says whether it wrote them. They are marked for it before the bitmaps are
+   * exchanged, so the marks cover every write this node counts in its generation's writes (the
+   * count a target adopts when its resync ends).
+   */
+  private void markUnsettledWrites(Connection peer, VolumeCore volume, int slot) {
+    if (volume.bitmap == null || !volume.servesLocally()) {
+      return;
+    }
+    for (Connection writer : connections.values()) {
+      if (writer == peer) {
+        continue;
+      }
+      for (Connection.ReceivedWrite received : writer.awaitingPeerAck.values()) {
+        if (received.volume() == volume.number && received.length() > 0) {
+          volume.bitmap.set(slot, received.offset() / BLOCK_BYTES,
+              (received.offset() + received.length() - 1) / BLOCK_BYTES);
+        }
+      }
+    }
+  }
+
   private static List<BitmapRuns.BlockRun> runsOf(Bitmap bitmap, int slot) {
     List<BitmapRuns.BlockRun> runs = new ArrayList<>();
     long block = bitmap.nextSetBit(slot, 0);
@@ -2715,7 +2836,14 @@ public final class ReplicaCore {
   /** The peer marked blocks this node missed after the exchange: they are pulled from it. */
   private void onOutOfSync(VolumeCore volume, Connection connection, PeerVolume peerVolume, int slot,
       BitmapRuns runs) {
-    if (role == Role.Primary || !volume.servesLocally()) {
+    if (!volume.servesLocally()) {
+      return;
+    }
+    if (role == Role.Primary) {
+      // a Primary does not resync while it serves its clients, and a peer that holds data of the
+      // Primary's generation the Primary lacks contradicts it: the generations decide afresh
+      renegotiate(connection, connection.peer.name() + " names blocks of volume " + volume.number
+          + " the Primary " + settings.nodeName() + " lacks; comparing again");
       return;
     }
     if (peerVolume.replication == ReplicationState.SyncSource
@@ -2736,11 +2864,21 @@ public final class ReplicaCore {
       peerVolume.replication = ReplicationState.Established;
     }
     long blocks = volume.bitmap.blocks();
+    BlockRanges kept = new BlockRanges();
+    for (long[] run : peerVolume.tainted) {
+      kept.add(run[0], run[1]);
+    }
     for (BitmapRuns.BlockRun run : runs.runs()) {
       if (run.first() < blocks) {
         volume.bitmap.set(slot, run.first(), Math.min(blocks, run.first() + run.count()) - 1);
+        // the peer holds data there this node lacks: not newer here, whatever this node marked
+        peerVolume.newerHere.remove(run.first(), run.first() + run.count() - 1);
+        peerVolume.unsettledHere.remove(run.first(), run.first() + run.count() - 1);
+        kept.remove(run.first(), run.first() + run.count() - 1);
       }
     }
+    peerVolume.tainted.clear();
+    peerVolume.tainted.addAll(kept.runs());
     if (peerVolume.replication == ReplicationState.SyncTarget
         || peerVolume.replication == ReplicationState.PausedSyncT) {
       // an answer already on its way may hold the data from before the change
@@ -3060,6 +3198,59 @@ public final class ReplicaCore {
     issueMetadata(volume, Effect.DataSync.NONE, volume.takeDirtyPages(), null, null, null, () -> { });
   }
 
+  /** The runs of {@code ranges} (first and last block) whose blocks are still marked in {@code slot}. */
+  private static List<long[]> stillMarked(Bitmap bitmap, int slot, BlockRanges ranges) {
+    List<long[]> marked = new ArrayList<>();
+    for (long[] run : ranges.runs()) {
+      long block = run[0] < bitmap.blocks() ? bitmap.nextSetBit(slot, run[0]) : -1;
+      while (block >= 0 && block <= run[1]) {
+        long last = block;
+        while (last + 1 <= run[1] && last + 1 < bitmap.blocks() && bitmap.get(slot, last + 1)) {
+          last++;
+        }
+        marked.add(new long[] {block, last});
+        block = last + 1 < bitmap.blocks() ? bitmap.nextSetBit(slot, last + 1) : -1;
+      }
+    }
+    return marked;
+  }
+
+  /**
+   * The blocks where this node holds a write of the generation's writer that {@code source} does
+   * not: the settled ones, and the unsettled ones when the source counted no later write at the
+   * exchange. Only when those writes belong to the source's generation or a later one (this node
+   * may carry an older label while it takes a generation, and receive writes of a newer one).
+   */
+  private BlockRanges newerHereThan(VolumeCore volume, Connection source) {
+    PeerVolume peerVolume = source.volume(volume.number);
+    BlockRanges newer = new BlockRanges();
+    long sourceGeneration = peerVolume.peerCurrentUuid;
+    if (!sameUuid(peerVolume.newerHereGeneration, sourceGeneration)
+        && peerVolume.newerHereAncestors.stream().noneMatch(uuid -> uuid != 0 && sameUuid(uuid, sourceGeneration))) {
+      return newer; // the source holds a newer or another generation: the generations decide
+    }
+    for (long[] run : peerVolume.newerHere.runs()) {
+      newer.add(run[0], run[1]);
+    }
+    ReplicaState.VolumeState exchanged = source.peerVolumeState(volume.number);
+    if (exchanged != null) {
+      for (long[] run : peerVolume.unsettledHere.notOverwrittenBy(exchanged.generationWrites())) {
+        newer.add(run[0], run[1]);
+      }
+    }
+    return newer;
+  }
+
+  /**
+   * This node's generation changes (or its data is replaced): which blocks it holds newer than a
+   * peer within the old one says nothing any more.
+   */
+  private void forgetNewerHere(VolumeCore volume) {
+    for (Connection connection : connections.values()) {
+      connection.volume(volume.number).forgetNewerHere();
+    }
+  }
+
   /** Keeps up to {@link #RESYNC_WINDOW} requests in flight, in block order; finishes when nothing is marked. */
   private void pumpResync(VolumeCore volume, Connection connection) {
     PeerVolume peerVolume = connection.volume(volume.number);
@@ -3075,7 +3266,16 @@ public final class ReplicaCore {
     Connection fence = resyncFence(connection);
     // blocks that took a write here the source missed: with a Primary writing here, the source
     // answers them once it has that Primary's writes (the fence); with none, its data is older
-    List<long[]> keep = fence == null ? peerVolume.tainted : List.of();
+    // (within one generation also the blocks that hold a write here the source did not write)
+    BlockRanges keep = new BlockRanges();
+    if (fence == null) {
+      for (long[] run : peerVolume.tainted) {
+        keep.add(run[0], run[1]);
+      }
+      for (long[] run : newerHereThan(volume, connection).runs()) {
+        keep.add(run[0], run[1]);
+      }
+    }
     while (peerVolume.outstanding.size() < RESYNC_WINDOW && (!limited || peerVolume.budgetBytes > 0)) {
       long first = peerVolume.cursor < blocks ? nextToFetch(bitmap, slot, peerVolume.cursor, keep) : -1;
       if (first < 0) {
@@ -3089,7 +3289,7 @@ public final class ReplicaCore {
       }
       long last = first;
       while (last + 1 < blocks && last - first + 1 < blocksPerRequest && bitmap.get(slot, last + 1)
-          && taintedUntil(keep, last + 1) < 0) {
+          && keep.until(last + 1) < 0) {
         last++;
       }
       long offset = first * BLOCK_BYTES;
@@ -3133,30 +3333,19 @@ public final class ReplicaCore {
 
   /**
    * The first block from {@code from} marked for the source that is to be fetched from it: not one
-   * in {@code tainted}, which took a write here that the source missed (its data is older; the
+   * in {@code kept}, which took a write here that the source missed (its data is older; the
    * block stays marked for the source and goes to it once this node is UpToDate). -1 if none.
    */
-  private static long nextToFetch(Bitmap bitmap, int slot, long from, List<long[]> tainted) {
+  private static long nextToFetch(Bitmap bitmap, int slot, long from, BlockRanges kept) {
     long block = from < bitmap.blocks() ? bitmap.nextSetBit(slot, from) : -1;
     while (block >= 0) {
-      long taintedTo = taintedUntil(tainted, block);
-      if (taintedTo < 0) {
+      long keptTo = kept.until(block);
+      if (keptTo < 0) {
         return block;
       }
-      block = taintedTo + 1 < bitmap.blocks() ? bitmap.nextSetBit(slot, taintedTo + 1) : -1;
+      block = keptTo + 1 < bitmap.blocks() ? bitmap.nextSetBit(slot, keptTo + 1) : -1;
     }
     return -1;
-  }
-
-  /** The last block of the tainted run that holds {@code block}, or -1 if none does. */
-  private static long taintedUntil(List<long[]> tainted, long block) {
-    long until = -1;
-    for (long[] run : tainted) {
-      if (run[0] <= block && block <= run[1]) {
-        until = Math.max(until, run[1]);
-      }
-    }
-    return until;
   }
 
   /**
@@ -3490,7 +3679,11 @@ public final class ReplicaCore {
     if (sourceLineage) {
       lineage.addAll(told.history());
     }
-    long sourceWrites = sourceLineage ? told.generationWrites() : 0;
+    // the writes the source counted when the bitmaps were exchanged: its marks covered those this
+    // node missed. Writes it took since may have missed this node and not be marked yet
+    ReplicaState.VolumeState exchanged = source.peerVolumeState(volume.number);
+    long sourceWrites = sourceLineage && exchanged != null && sameUuid(exchanged.currentUuid(), adopted)
+        ? exchanged.generationWrites() : 0;
     UnaryOperator<Superblock> change = superblock -> withFlag(SuperblockFlag.PRIMARY_LOST_QUORUM, false).apply(
         withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(
         withFlag(SuperblockFlag.WAS_UP_TO_DATE, true).apply(withFlag(SuperblockFlag.CONSISTENT, true).apply(
@@ -3517,9 +3710,13 @@ public final class ReplicaCore {
       // it holds what the source held of the generation, and what the writer sent here meanwhile
       volume.generationWrites = Math.max(volume.generationWrites, sourceWrites);
       discardMyData = false;
+      if (adopting) {
+        forgetNewerHere(volume);
+      }
       // a connection that came up while the superblock was written reported the old generation
       renegotiateStaleReports(volume);
       List<Connection> renegotiate = new ArrayList<>();
+      boolean resumeFromPrimary = false;
       for (Connection connection : connections.values()) {
         PeerVolume other = connection.volume(volume.number);
         boolean wasSource = connection == source && connection.id == connectionId;
@@ -3537,6 +3734,11 @@ public final class ReplicaCore {
           Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
           List<long[]> missedBySource = new ArrayList<>(other.tainted);
           other.tainted.clear();
+          if (slot != null) {
+            // blocks left unfetched that hold writes here the source did not write
+            missedBySource.addAll(stillMarked(volume.bitmap, slot, newerHereThan(volume, connection)));
+          }
+          other.forgetNewerHere();
           if (slot != null && connection.ready()) {
             volume.clearSlotKeepingInFlight(slot);
             // writes the source missed while it served this resync stay marked for it, and it
@@ -3555,7 +3757,13 @@ public final class ReplicaCore {
           renegotiate.add(connection);
         } else if (connection.ready() && (other.replication == ReplicationState.PausedSyncT
             || (other.replication == ReplicationState.WFBitMapT && other.direction == PeerVolume.Direction.TARGET))) {
-          if (other.peerDisk == DiskState.UpToDate && sameUuid(other.peerCurrentUuid, adopted)) {
+          Integer pausedSlot = volume.slotOfPeer.get(connection.peer.nodeId());
+          if (connection.peerRole == Role.Primary && other.replication == ReplicationState.PausedSyncT
+              && pausedSlot != null && volume.bitmap.count(pausedSlot) > 0) {
+            // the Primary may have written blocks the finished source never got (a link that died
+            // silently keeps a generation going on both sides): what it marked is taken from it
+            resumeFromPrimary = true;
+          } else if (other.peerDisk == DiskState.UpToDate && sameUuid(other.peerCurrentUuid, adopted)) {
             // the same generation, UpToDate: it holds what the source held; a bitmap of it still
             // on its way belongs to the exchange this settles
             send(connection, new ResyncFinished(volume.number, adopted));
@@ -3580,11 +3788,13 @@ public final class ReplicaCore {
       for (Connection connection : connections.values()) {
         PeerVolume other = connection.volume(volume.number);
         if (connection != source && connection.ready() && other.replication == ReplicationState.Established
-            && !other.changedByResync.isEmpty() && other.peerDisk == DiskState.Inconsistent
-            && !renegotiate.contains(connection)) {
+            && !other.changedByResync.isEmpty() && !renegotiate.contains(connection)
+            && (other.peerDisk == DiskState.Inconsistent || (adopting && !sameUuid(other.peerCurrentUuid, adopted)))) {
           // a peer that is resyncing itself may be taking this same generation from another node:
           // told what changed here, it would tell back what changed there, and each would wait
-          // for the other as its source. Compared afresh, the generations decide
+          // for the other as its source. A peer in sync in the older generation would take the
+          // blocks but not the generation, and hold its data under the older label. Compared
+          // afresh, the generations decide
           renegotiate.add(connection);
         }
       }
@@ -3607,6 +3817,9 @@ public final class ReplicaCore {
       }
       connectionsProblemCleared(volume);
       broadcastState();
+      if (resumeFromPrimary) {
+        resumePausedTarget(volume);
+      }
     });
   }
 
@@ -3640,11 +3853,14 @@ public final class ReplicaCore {
     if (request.fenced() && request.fenceNode() != settings.nodeId()) {
       Connection primary = connections.get(request.fenceNode());
       PeerVolume fromPrimary = primary == null ? null : primary.volumes.get(volume.number);
+      // a write from before this node's connection to the Primary is here once the two are in
+      // sync (the comparison at connect, and the resync it led to, brought it)
       boolean current = primary != null && primary.ready() && fromPrimary != null
-          && (fromPrimary.replication == ReplicationState.Established
-              || fromPrimary.replication == ReplicationState.SyncSource
-              || fromPrimary.replication == ReplicationState.VerifyS)
-          && request.fenceSequence() > primary.writesBefore;
+          && ((request.fenceSequence() > primary.writesBefore
+                  && (fromPrimary.replication == ReplicationState.Established
+                      || fromPrimary.replication == ReplicationState.SyncSource
+                      || fromPrimary.replication == ReplicationState.VerifyS))
+              || (fromPrimary.replication == ReplicationState.Established && !fromPrimary.uncompared));
       if (!current) {
         // this node may lack that write: it cannot vouch for the data
         send(connection, new ResyncReply(request.id(), request.volume(), request.offset(), request.length(),
@@ -3732,13 +3948,24 @@ public final class ReplicaCore {
     boolean servedIt = peerVolume.servedSinceFinish;
     peerVolume.servedSinceFinish = false;
     Integer slot = volume.slotOfPeer.get(connection.peer.nodeId());
-    if (slot == null || !volume.readable() || !sameUuid(finished.currentUuid(), volume.superblock.currentUuid())) {
+    if (slot == null || !volume.readable()) {
+      return;
+    }
+    // a generation this node moved on from while the peer was resyncing counts as well when the
+    // newer one went to the peer too: it follows, with the writes made in it
+    boolean followsThisNode = sameUuid(finished.currentUuid(), volume.superblock.currentUuid())
+        || (replicatesTo(connection, volume) && sameUuid(peerVolume.generationSent, volume.superblock.currentUuid())
+            && volume.superblock.historyUuids().stream()
+                .anyMatch(uuid -> uuid != 0 && sameUuid(uuid, finished.currentUuid())));
+    if (!followsThisNode) {
       return;
     }
     if (!servedIt && volume.diskState == DiskState.UpToDate) {
-      // it resynced from another node of this same generation: it holds what this node holds,
-      // but for the writes it misses that are still in flight here
-      volume.clearSlotKeepingInFlight(slot);
+      // it resynced from another node of this same generation and holds that node's data now: what
+      // this node marked for it alone is there (its source held this node's data). A block marked
+      // for another peer as well may be missing on its source (a link that died silently keeps a
+      // generation going on both sides): it stays, and is sent below. So do the writes in flight
+      volume.clearSlotExceptSharedMarks(slot);
     }
     if (volume.bitmap.count(slot) > 0) {
       if (volume.diskState == DiskState.UpToDate) {
@@ -3804,6 +4031,7 @@ public final class ReplicaCore {
       }
     }
     long uuid = newUuid.uuid();
+    forgetNewerHere(volume);
     renegotiateStaleReports(volume);
     volume.generationChangeInFlight = true;
     changeSuperblock(volume, superblock -> withFlag(SuperblockFlag.PRIMARY_LOST_QUORUM, false)
@@ -3860,7 +4088,7 @@ public final class ReplicaCore {
     volume.replicatedSinceStart = true;
     volume.generationWrites = Math.max(volume.generationWrites, message.sequence());
     connection.awaitingPeerAck.put(message.sequence(), new Connection.ReceivedWrite(volume.number, message.offset(),
-        message.length(), message.replicatedTo()));
+        message.length(), message.replicatedTo(), connection.volume(volume.number).peerCurrentUuid));
     connection.incomingWrites.add(write);
     volume.pending.add(write);
     connection.lastWriteReceived = Math.max(connection.lastWriteReceived, message.sequence());

@@ -363,10 +363,15 @@ final class VolumeCore {
         // resync data for this range is on its way: it lands first, so it never hides this write
         continue;
       }
+      if (overlapsEarlier(write, i)) {
+        // it waits in order; pinning its extents now would hold activity-log room that an earlier
+        // write it waits for may need (with every extent pinned by waiting writes, none would go)
+        continue;
+      }
       if (!write.pinned) {
         write.pinned = write.extents == null || activityLog.tryPin(write.extents);
       }
-      if (write.pinned && !overlapsEarlier(write, i)) {
+      if (write.pinned) {
         ready.add(write);
       }
     }
@@ -435,6 +440,36 @@ final class VolumeCore {
   /** Clears every bit of {@code slot} but those of writes in flight that the peer misses. */
   void clearSlotKeepingInFlight(int slot) {
     bitmap.clear(slot, 0, bitmap.blocks() - 1);
+    for (PendingWrite write : active) {
+      if (write.missedSlots.contains(slot)) {
+        bitmap.set(slot, write.start() / MetadataLayout.BITMAP_BYTES_PER_BIT,
+            (write.end() - 1) / MetadataLayout.BITMAP_BYTES_PER_BIT);
+      }
+    }
+  }
+
+  /**
+   * Clears the marks of {@code slot} that no other slot holds, but those of the writes in flight
+   * that miss its peer: blocks only that peer lacked, where every other peer holds this node's data.
+   */
+  void clearSlotExceptSharedMarks(int slot) {
+    List<Integer> others = new ArrayList<>();
+    for (int other : slotOfPeer.values()) {
+      if (other != slot) {
+        others.add(other);
+      }
+    }
+    long block = bitmap.nextSetBit(slot, 0);
+    while (block >= 0) {
+      boolean shared = false;
+      for (int other : others) {
+        shared |= bitmap.get(other, block);
+      }
+      if (!shared) {
+        bitmap.clear(slot, block, block);
+      }
+      block = block + 1 < bitmap.blocks() ? bitmap.nextSetBit(slot, block + 1) : -1;
+    }
     for (PendingWrite write : active) {
       if (write.missedSlots.contains(slot)) {
         bitmap.set(slot, write.start() / MetadataLayout.BITMAP_BYTES_PER_BIT,

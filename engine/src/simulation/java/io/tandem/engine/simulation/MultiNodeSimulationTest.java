@@ -33,6 +33,9 @@ class MultiNodeSimulationTest {
     if (System.getProperty("simulation.crashes") != null) {
       options = options.withCrashes(Boolean.getBoolean("simulation.crashes"));
     }
+    if ("false".equals(System.getProperty("simulation.clock"))) {
+      options = options.withoutClock(); // as the regression seeds kept from before the clock run
+    }
     MultiNodeSimulation.Options chosen = options;
     long[] seeds = SimulationSeeds.seeds(500);
     List<MultiNodeSimulation.Summary> runs = SimulationSeeds.runAll(seeds, 45,

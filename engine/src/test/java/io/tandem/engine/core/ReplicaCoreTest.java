@@ -24,6 +24,7 @@ class ReplicaCoreTest {
   private ReplicaCore core;
   private long nextUuid = 0x7000;
   private final List<Effect> effects = new ArrayList<>();
+  private int activityLogCapacity = 2;
 
   private void startCore(Set<SuperblockFlag> flags, List<Peer> peers, long... replayed) {
     Superblock blank = Superblock.initial(64 * MIB, 0, Math.max(1, peers.size()), 8, 0x42);
@@ -41,7 +42,7 @@ class ReplicaCoreTest {
       extents.add(extent);
     }
     VolumeImage image = new VolumeImage(superblock, Bitmap.empty(superblock.layout()), extents, 5);
-    core = new ReplicaCore(new ReplicaSettings("r", "alpha", 0, peers, 2),
+    core = new ReplicaCore(new ReplicaSettings("r", "alpha", 0, peers, activityLogCapacity),
         List.of(VolumeSetup.diskful(0, Provisioning.THIN, image)), () -> nextUuid++);
     effects.addAll(core.start());
     Effect.MetadataIo attach = (Effect.MetadataIo) single();
@@ -143,6 +144,43 @@ class ReplicaCoreTest {
     assertThat(effects).as("the overlapping write waits").isEmpty();
     handle(Event.IoCompleted.ok(first.ioId()));
     assertThat(take(Effect.DataIo.class).offset()).isEqualTo(4096);
+  }
+
+  @Test
+  void aWriteWaitingBehindAnOverlappingOneHoldsNoActivityLogRoom() {
+    activityLogCapacity = 3;
+    startUpToDate();
+    promote();
+    // extents 2, 3 and 4 hot, each pinned by a write in flight
+    List<Long> inFlight = new ArrayList<>();
+    for (int extent = 2; extent <= 4; extent++) {
+      write(extent, extent * 4 * MIB + 8192, 4096);
+      handle(Event.IoCompleted.ok(takeTransaction().ioId()));
+      inFlight.add(take(Effect.DataIo.class).ioId());
+    }
+    write(10, 8 * MIB - 4096, 8192); // extents 1 and 2: extent 1 is cold and the log is full
+    write(11, 8 * MIB, (int) (4 * MIB) + 8192); // extents 2 and 3, behind the first
+    write(12, 12 * MIB + 4096, (int) (4 * MIB)); // extents 3 and 4, behind the second
+    assertThat(effects).isEmpty();
+    for (long io : inFlight) {
+      handle(Event.IoCompleted.ok(io));
+    }
+    while (!effects.isEmpty() && effects.get(0) instanceof Effect.RequestCompleted) {
+      effects.remove(0);
+    }
+    // the two waiting behind it pin nothing: the first gets its extent
+    Effect.MetadataIo transaction = take(Effect.MetadataIo.class);
+    assertThat(transaction.transaction().extents()).contains(1L);
+    handle(Event.IoCompleted.ok(transaction.ioId()));
+    for (long offset : new long[] {8 * MIB - 4096, 8 * MIB, 12 * MIB + 4096}) {
+      while (effects.stream().anyMatch(Effect.MetadataIo.class::isInstance)) {
+        handle(Event.IoCompleted.ok(take(Effect.MetadataIo.class).ioId())); // the extents it evicted
+      }
+      Effect.DataIo data = take(Effect.DataIo.class);
+      assertThat(data.offset()).isEqualTo(offset);
+      handle(Event.IoCompleted.ok(data.ioId()));
+      take(Effect.RequestCompleted.class);
+    }
   }
 
   @Test
