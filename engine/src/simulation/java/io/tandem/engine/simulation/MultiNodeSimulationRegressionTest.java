@@ -78,7 +78,38 @@ class MultiNodeSimulationRegressionTest {
       // the answer to a resync request, read before a write the source then took, cleared the mark
       // the source's out-of-sync notice had set meanwhile: the target went UpToDate without the
       // write, was promoted and served the older data
-      4961642801699973111L})
+      4961642801699973111L,
+      // a resync write that landed after its resync paused did not mark the peer away
+      5568169372788994576L,
+      // a Secondary did not mark writes for a node they were not sent to; it then served that node
+      // a resync without them
+      -980991831389260041L,
+      // a target adopted its source's count of the generation's writes, which named writes still
+      // unsettled and unmarked; or kept a count of an older generation
+      1152905321334523334L,
+      -7036800201947473343L,
+      // the bitmap UUID of a peer that followed a newer generation during its resync was never
+      // cleared; the history then lost the shared generation and a split brain was held
+      -953200263041834036L,
+      // the marks of unsettled writes were counted after the notice of what was marked
+      283545940951472360L,
+      // writes waiting behind an overlapping one pinned every activity-log extent the first needed
+      2118588733758301996L,
+      // a node told that a peer finished from a third node dropped marks of blocks that node lacked
+      -1146704503245986336L,
+      2058927459792275528L,
+      // a resync write landed after its connection ended and marked no connected peer
+      6671198382131605575L,
+      // a generation that never reached a node in sync with its peer left the two labelled apart
+      -8798169879333498698L,
+      // a Primary ignored a notice of blocks it lacked; the peer stayed SyncSource
+      -2914558841189462013L,
+      // a source in sync with the fencing Primary refused to vouch for its writes from before
+      -6209689716523730487L,
+      // a target fetched back from its source blocks holding writes the source missed
+      -4881772309812929980L,
+      9070587492826488163L,
+      8221927118624595822L})
   void threeNodesThroughNetworkFaultsWithTheClock(long seed) {
     MultiNodeSimulation.Summary summary = new MultiNodeSimulation(seed, THREE_NODES_NETWORK_FAULTS_WITH_CLOCK).run();
     assertThat(summary.completedWrites()).isPositive();
