@@ -392,11 +392,36 @@ public final class ReplicaCore {
     for (Connection connection : connections.values()) {
       PeerVolume peerVolume = connection.volumes.get(volume.number);
       if (connection != except && connection.ready() && connection.peer.disk() == Peer.Disk.DISKFUL
-          && peerVolume != null && peerVolume.peerDisk == DiskState.UpToDate) {
+          && peerVolume != null && peerVolume.peerDisk == DiskState.UpToDate && holdsCurrentData(volume, connection)) {
         long id = peerVolume.nextRequestId++;
         peerVolume.remoteReads.put(id, request);
         send(connection, new ResyncRequest(id, volume.number, request.offset(), request.length()));
         return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the peer holds this node's data, for a node whose disk failed: the peer is in this
+   * node's generation or moved on from it (writes through the peers since). One UpToDate in an
+   * older or another generation would return data older than what this node acknowledged. A node
+   * without a disk, or resyncing, reads from any UpToDate peer.
+   */
+  private boolean holdsCurrentData(VolumeCore volume, Connection connection) {
+    if (volume.superblock == null || volume.diskState != DiskState.Failed) {
+      return true;
+    }
+    long mine = volume.superblock.currentUuid();
+    if (sameUuid(connection.volume(volume.number).peerCurrentUuid, mine)) {
+      return true;
+    }
+    if (connection.peerState == null) {
+      return false;
+    }
+    for (ReplicaState.VolumeState theirs : connection.peerState.volumes()) {
+      if (theirs.number() == volume.number) {
+        return theirs.history().stream().anyMatch(uuid -> uuid != 0 && sameUuid(uuid, mine));
       }
     }
     return false;

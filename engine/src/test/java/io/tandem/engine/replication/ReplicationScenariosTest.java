@@ -584,6 +584,24 @@ class ReplicationScenariosTest {
   }
 
   @Test
+  void aPrimaryWhoseDiskFailedReadsOnlyFromAPeerThatHoldsItsGeneration() throws Exception {
+    CoreCluster cluster = primaryOfThreeWithoutQuorum(ReplicationProtocol.C, 2);
+    // alpha is away while charlie writes with bravo: alpha stays in the older generation
+    cluster.disconnect(0, 1);
+    cluster.disconnect(0, 2);
+    cluster.run();
+    assertThat(write(cluster, 2, 8192, 4096, 2).status()).isEqualTo(IoStatus.OK);
+    failDataFile(cluster, 2);
+    assertThat(write(cluster, 2, 16384, 4096, 3).status()).isEqualTo(IoStatus.OK);
+    assertThat(cluster.node(2).core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Failed);
+    // alpha, UpToDate in the older generation, comes back to charlie first in node order
+    cluster.connect(0, 2);
+    cluster.run();
+    assertThat(read(cluster, 2, 8192, 4096)).isEqualTo(pattern(4096, 2));
+    assertThat(read(cluster, 2, 16384, 4096)).isEqualTo(pattern(4096, 3));
+  }
+
+  @Test
   void writesOfAPrimaryWhoseDiskFailedStayMarkedForItOnItsPeer() throws Exception {
     CoreCluster cluster = connectedPair(ReplicationProtocol.C);
     failDataFile(cluster, 0);
