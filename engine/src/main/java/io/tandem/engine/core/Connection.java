@@ -59,6 +59,8 @@ final class Connection {
   ReplicaState peerState;
   /** The peer's first state on this connection: the connect decision's input. */
   ReplicaState peerInitialState;
+  /** The peer's last state on any connection; unlike {@link #peerState} kept when the connection ends. */
+  ReplicaState lastPeerState;
   Role peerRole = Role.Secondary;
   /** Both roles as told at connect: the connect decision uses these on both sides. */
   Role reportedRole = Role.Secondary;

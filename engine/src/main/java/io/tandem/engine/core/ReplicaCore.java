@@ -1197,8 +1197,9 @@ public final class ReplicaCore {
         missing.unsettledHere.clear();
         missing.newerHereGeneration = received.generation();
         missing.newerHereAncestors.clear();
-        ReplicaState.VolumeState writer = primary.peerState == null ? null : primary.peerState.volumes().stream()
-            .filter(state -> state.number() == volume.number).findFirst().orElse(null);
+        // the writer's history as it last told it (the connection may just have ended)
+        ReplicaState.VolumeState writer = primary.lastPeerState == null ? null : primary.lastPeerState.volumes()
+            .stream().filter(state -> state.number() == volume.number).findFirst().orElse(null);
         if (writer != null && sameUuid(writer.currentUuid(), received.generation())) {
           missing.newerHereAncestors.addAll(writer.history());
         }
@@ -2300,6 +2301,7 @@ public final class ReplicaCore {
     boolean first = connection.peerState == null;
     Role previousRole = connection.peerRole;
     connection.peerState = state;
+    connection.lastPeerState = state;
     if (first) {
       connection.peerInitialState = state;
     }
