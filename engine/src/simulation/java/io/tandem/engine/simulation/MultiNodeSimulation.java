@@ -121,6 +121,25 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
   record Summary(int nodes, long completedWrites, long checkedReads, long promotions, long crashes,
       long connections, long disconnections) {}
 
+  /** What a set of runs did, added up. */
+  record Totals(int runs, long completedWrites, long checkedReads, long promotions, long crashes,
+      long disconnections) {}
+
+  /**
+   * Runs the seeds {@link SimulationSeeds} chooses ({@code defaultSeeds} unless told otherwise, none
+   * started after {@code budgetSeconds}) and adds up what they did; null when one seed was replayed.
+   */
+  static Totals runSeeds(Options options, int defaultSeeds, int budgetSeconds) {
+    List<Summary> runs = SimulationSeeds.runAll(SimulationSeeds.seeds(defaultSeeds), budgetSeconds,
+        seed -> new MultiNodeSimulation(seed, options).run());
+    if (SimulationSeeds.replaying()) {
+      return null;
+    }
+    return new Totals(runs.size(), runs.stream().mapToLong(Summary::completedWrites).sum(),
+        runs.stream().mapToLong(Summary::checkedReads).sum(), runs.stream().mapToLong(Summary::promotions).sum(),
+        runs.stream().mapToLong(Summary::crashes).sum(), runs.stream().mapToLong(Summary::disconnections).sum());
+  }
+
   private static final long MILLISECOND = 1_000;
   private static final long HEAL_LIMIT = 120_000 * MILLISECOND;
   private static final int TRACE_KEPT = 50;

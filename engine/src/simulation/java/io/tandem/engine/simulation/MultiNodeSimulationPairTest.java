@@ -2,7 +2,6 @@ package io.tandem.engine.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,35 +19,26 @@ class MultiNodeSimulationPairTest {
   void twoReplicasThroughNetworkFaultsEndIdenticalWithNoDurableWriteLost() {
     MultiNodeSimulation.Options options = MultiNodeSimulation.Options.full().withNodes(2).withCrashes(false)
         .withIoErrorPerMille(0);
-    long[] seeds = SimulationSeeds.seeds(1000);
-    List<MultiNodeSimulation.Summary> runs = SimulationSeeds.runAll(seeds, 90,
-        seed -> new MultiNodeSimulation(seed, options).run());
-    if (SimulationSeeds.replaying()) {
+    MultiNodeSimulation.Totals totals = MultiNodeSimulation.runSeeds(options, 1000, 90);
+    if (totals == null) {
       return;
     }
-    assertThat(runs).isNotEmpty();
+    assertThat(totals.runs()).isPositive();
     // with two voters a promotion needs both connected: about two runs in three get one
-    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::promotions).sum())
-        .isGreaterThanOrEqualTo(runs.size() / 2);
-    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::completedWrites).sum())
-        .isGreaterThan(20L * runs.size());
-    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::disconnections).sum())
-        .isGreaterThanOrEqualTo(runs.size());
+    assertThat(totals.promotions()).isGreaterThanOrEqualTo(totals.runs() / 2);
+    assertThat(totals.completedWrites()).isGreaterThan(20L * totals.runs());
+    assertThat(totals.disconnections()).isGreaterThanOrEqualTo(totals.runs());
   }
 
   @Test
   void twoReplicasThroughNetworkFaultsAndCrashesEndIdenticalWithNoDurableWriteLost() {
     MultiNodeSimulation.Options options = MultiNodeSimulation.Options.full().withNodes(2).withIoErrorPerMille(0);
-    long[] seeds = SimulationSeeds.seeds(1000);
-    List<MultiNodeSimulation.Summary> runs = SimulationSeeds.runAll(seeds, 90,
-        seed -> new MultiNodeSimulation(seed, options).run());
-    if (SimulationSeeds.replaying()) {
+    MultiNodeSimulation.Totals totals = MultiNodeSimulation.runSeeds(options, 1000, 90);
+    if (totals == null) {
       return;
     }
-    assertThat(runs).isNotEmpty();
-    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::completedWrites).sum())
-        .isGreaterThan(20L * runs.size());
-    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::crashes).sum())
-        .isGreaterThanOrEqualTo(runs.size());
+    assertThat(totals.runs()).isPositive();
+    assertThat(totals.completedWrites()).isGreaterThan(20L * totals.runs());
+    assertThat(totals.crashes()).isGreaterThanOrEqualTo(totals.runs());
   }
 }

@@ -2,7 +2,6 @@ package io.tandem.engine.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,20 +20,14 @@ class MultiNodeSimulationThreeNodesTest {
   void threeReplicasThroughNetworkFaultsEndIdenticalWithNoDurableWriteLost() {
     MultiNodeSimulation.Options options = MultiNodeSimulation.Options.full().withNodes(3).withCrashes(false)
         .withIoErrorPerMille(0);
-    long[] seeds = SimulationSeeds.seeds(1000);
-    List<MultiNodeSimulation.Summary> runs = SimulationSeeds.runAll(seeds, 90,
-        seed -> new MultiNodeSimulation(seed, options).run());
-    if (SimulationSeeds.replaying()) {
+    MultiNodeSimulation.Totals totals = MultiNodeSimulation.runSeeds(options, 1000, 90);
+    if (totals == null) {
       return;
     }
-    assertThat(runs).isNotEmpty();
-    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::promotions).sum())
-        .isGreaterThanOrEqualTo(runs.size());
-    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::completedWrites).sum())
-        .isGreaterThan(20L * runs.size());
-    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::checkedReads).sum())
-        .isGreaterThan(5L * runs.size());
-    assertThat(runs.stream().mapToLong(MultiNodeSimulation.Summary::disconnections).sum())
-        .isGreaterThanOrEqualTo(runs.size());
+    assertThat(totals.runs()).isPositive();
+    assertThat(totals.promotions()).isGreaterThanOrEqualTo(totals.runs());
+    assertThat(totals.completedWrites()).isGreaterThan(20L * totals.runs());
+    assertThat(totals.checkedReads()).isGreaterThan(5L * totals.runs());
+    assertThat(totals.disconnections()).isGreaterThanOrEqualTo(totals.runs());
   }
 }
