@@ -31,8 +31,18 @@ public sealed interface Event {
     }
   }
 
-  /** An operator or tool asks for a role (admin API). */
-  record RoleRequest(long requestId, Role role) implements Event {}
+  /**
+   * An operator or tool asks for a role (admin API). {@code force} (DRBD's {@code primary --force})
+   * promotes also a node whose data is not UpToDate when no UpToDate copy of a volume is reachable:
+   * its data becomes UpToDate in a new generation and every peer resyncs from it. Quorum, the lease
+   * of a lost Primary and a Primary elsewhere still refuse it.
+   */
+  record RoleRequest(long requestId, Role role, boolean force) implements Event {
+
+    public RoleRequest(long requestId, Role role) {
+      this(requestId, role, false);
+    }
+  }
 
   /**
    * A client opens an export of this resource; a client that may write promotes the node if it is

@@ -156,6 +156,8 @@ public final class ReplicaCore {
   private static final class RoleChange {
     final Role target;
     final boolean automatic;
+    /** A forced promotion: volumes without an UpToDate copy anywhere become UpToDate here. */
+    final boolean force;
     final List<Long> requests = new ArrayList<>();
     int volumesLeft;
     /** Two-phase commit of a promotion: the transaction and the peers whose vote is awaited. */
@@ -163,9 +165,10 @@ public final class ReplicaCore {
     final Set<Integer> participants = new LinkedHashSet<>();
     final Set<Integer> awaitingVotes = new LinkedHashSet<>();
 
-    RoleChange(Role target, boolean automatic) {
+    RoleChange(Role target, boolean automatic, boolean force) {
       this.target = target;
       this.automatic = automatic;
+      this.force = force;
     }
   }
 
@@ -242,7 +245,7 @@ public final class ReplicaCore {
     } else if (event instanceof Event.IoCompleted completed) {
       onIoCompleted(completed);
     } else if (event instanceof Event.RoleRequest request) {
-      onRoleRequest(request.requestId(), request.role(), false);
+      onRoleRequest(request.requestId(), request.role(), false, request.force());
     } else if (event instanceof Event.ClientAttach attach) {
       onClientAttach(attach);
     } else if (event instanceof Event.ClientDetach detach) {
@@ -1374,7 +1377,7 @@ public final class ReplicaCore {
       complete(requestId, IoStatus.OK, null);
       return;
     }
-    onRoleRequest(requestId, Role.Primary, true);
+    onRoleRequest(requestId, Role.Primary, true, false);
   }
 
   private void onClientDetach(Event.ClientDetach detach) {
@@ -1393,7 +1396,7 @@ public final class ReplicaCore {
       forcedSecondary = null;
     }
     if (writers == 0 && autoPromoted && role == Role.Primary && roleChange == null) {
-      startRoleChange(Role.Secondary, true, null);
+      startRoleChange(Role.Secondary, true, null, false);
     }
   }
 
@@ -1408,7 +1411,7 @@ public final class ReplicaCore {
     outbox.add(new Effect.RequestCompleted(requestId, IoStatus.REFUSED, reason, null));
   }
 
-  private void onRoleRequest(long requestId, Role target, boolean automatic) {
+  private void onRoleRequest(long requestId, Role target, boolean automatic, boolean force) {
     if (roleChange != null) {
       refuseAttachedWriter(requestId, automatic, "a change to " + roleChange.target + " is in progress");
       return;
@@ -1420,15 +1423,16 @@ public final class ReplicaCore {
       }
       return;
     }
-    String refusal = target == Role.Primary ? promotionRefusal() : demotionRefusal();
+    boolean forced = force && target == Role.Primary;
+    String refusal = target == Role.Primary ? promotionRefusal(forced) : demotionRefusal();
     if (refusal != null) {
       refuseAttachedWriter(requestId, automatic, refusal);
       return;
     }
-    startRoleChange(target, automatic, requestId);
+    startRoleChange(target, automatic, requestId, forced);
   }
 
-  private String promotionRefusal() {
+  private String promotionRefusal(boolean force) {
     String prefix = "cannot promote " + settings.resource() + " on " + settings.nodeName();
     String lease = lostPrimaryLease(null);
     if (lease != null) {
@@ -1447,15 +1451,43 @@ public final class ReplicaCore {
       return prefix + " without quorum: " + quorum.reason();
     }
     for (VolumeCore volume : volumes.values()) {
-      if (volume.diskState != DiskState.UpToDate && !upToDatePeerReachable(volume)) {
-        return prefix + ": volume " + volume.number + " is " + volume.diskState + " and no UpToDate peer is reachable";
-      }
-      String behind = behindAPeer(volume);
-      if (behind != null) {
-        return prefix + ": " + behind;
+      String refusal = volumeRefusal(volume, force);
+      if (refusal != null) {
+        return prefix + ": " + refusal;
       }
     }
     return null;
+  }
+
+  /** Why a volume keeps this node from being promoted (with {@code force} or not), or null. */
+  private String volumeRefusal(VolumeCore volume, boolean force) {
+    if (force && forcible(volume)) {
+      return null;
+    }
+    if (volume.diskState != DiskState.UpToDate && !upToDatePeerReachable(volume)) {
+      return "volume " + volume.number + " is " + volume.diskState + " and no UpToDate peer is reachable"
+          + (forcible(volume) ? "; if no node holds newer data, promote with force to make this node's the"
+              + " authoritative copy" : "");
+    }
+    return behindAPeer(volume);
+  }
+
+  /**
+   * A forced promotion may make this volume's data the authoritative copy: the disk is attached
+   * and not UpToDate, and no connected peer holds UpToDate data (where one does, the data exists
+   * and this node resyncs from it first).
+   */
+  private boolean forcible(VolumeCore volume) {
+    if (!volume.servesLocally() || volume.diskState == DiskState.UpToDate) {
+      return false;
+    }
+    for (Connection connection : connections.values()) {
+      PeerVolume peerVolume = connection.volumes.get(volume.number);
+      if (connection.ready() && peerVolume != null && peerVolume.peerDisk == DiskState.UpToDate) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Why a volume must resync before this node may be promoted (a peer holds newer data), or null. */
@@ -1497,8 +1529,8 @@ public final class ReplicaCore {
    * Primary, promoting itself or has agreed to another node's promotion; only when all agreed is
    * the change made durable and committed. A demotion needs nobody's consent.
    */
-  private void startRoleChange(Role target, boolean automatic, Long requestId) {
-    RoleChange change = new RoleChange(target, automatic);
+  private void startRoleChange(Role target, boolean automatic, Long requestId, boolean force) {
+    RoleChange change = new RoleChange(target, automatic, force);
     if (requestId != null) {
       change.requests.add(requestId);
     }
@@ -1538,7 +1570,7 @@ public final class ReplicaCore {
     if (!change.awaitingVotes.isEmpty()) {
       return;
     }
-    String refusal = promotionRefusalAfterVote();
+    String refusal = promotionRefusalAfterVote(change.force);
     if (refusal != null) {
       abortPromotion(change, refusal);
       return;
@@ -1583,7 +1615,7 @@ public final class ReplicaCore {
   }
 
   /** What may have changed while the votes were collected. */
-  private String promotionRefusalAfterVote() {
+  private String promotionRefusalAfterVote(boolean force) {
     String lease = lostPrimaryLease(null);
     if (lease != null) {
       return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": " + lease;
@@ -1594,13 +1626,9 @@ public final class ReplicaCore {
           + quorum.reason();
     }
     for (VolumeCore volume : volumes.values()) {
-      if (volume.diskState != DiskState.UpToDate && !upToDatePeerReachable(volume)) {
-        return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": volume " + volume.number
-            + " is " + volume.diskState;
-      }
-      String behind = behindAPeer(volume);
-      if (behind != null) {
-        return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": " + behind;
+      String refusal = volumeRefusal(volume, force);
+      if (refusal != null) {
+        return "cannot promote " + settings.resource() + " on " + settings.nodeName() + ": " + refusal;
       }
     }
     return null;
@@ -1706,11 +1734,22 @@ public final class ReplicaCore {
       // A demotion is a graceful stop of writing: everything is made durable and the log emptied.
       boolean demotion = target == Role.Secondary;
       UnaryOperator<Superblock> primaryFlag = withFlag(SuperblockFlag.PRIMARY_INDICATOR, target == Role.Primary);
-      changeSuperblock(volume, target == Role.Primary
+      UnaryOperator<Superblock> update = target == Role.Primary
           ? superblock -> withFlag(SuperblockFlag.CRASHED_PRIMARY, false).apply(primaryFlag.apply(superblock))
-          : primaryFlag,
+          : primaryFlag;
+      boolean forced = change.force && target == Role.Primary && forcible(volume);
+      if (forced) {
+        UnaryOperator<Superblock> role = update;
+        UnaryOperator<Superblock> upToDate = forcedUpToDate(volume);
+        update = superblock -> role.apply(upToDate.apply(superblock));
+      }
+      changeSuperblock(volume, update,
           demotion ? Effect.DataSync.FIRST : Effect.DataSync.NONE,
           demotion ? VolumeCore.LogCleanup.EMPTY_IF_IDLE : VolumeCore.LogCleanup.KEEP, () -> {
+            if (forced) {
+              volume.diskState = DiskState.UpToDate;
+              volume.failure = null;
+            }
             change.volumesLeft--;
             if (change.volumesLeft == 0) {
               finishRoleChange(change, null);
@@ -1778,6 +1817,32 @@ public final class ReplicaCore {
     broadcastState();
   }
 
+  /**
+   * A forced promotion makes a volume's data the authoritative copy (DRBD's {@code primary --force}):
+   * consistent and UpToDate, in a new generation that every slot tracks from where its peer last
+   * was, so each peer resyncs from this node what differs (an Inconsistent peer what its own bitmap
+   * adds). Whatever a peer holds that this node does not is given up: an operator forces only when
+   * no node holds newer data.
+   */
+  private UnaryOperator<Superblock> forcedUpToDate(VolumeCore volume) {
+    notice("volume " + volume.number + ": promoted with force, its " + volume.diskState
+        + " data becomes UpToDate in a new generation; every peer resyncs from " + settings.nodeName());
+    volume.generationWrites = 0;
+    forgetNewerHere(volume);
+    // the operator's choice: this data never yields as a branch without acknowledged writes
+    volume.ownUnacknowledged = false;
+    Set<Integer> tracking = new HashSet<>();
+    for (Peer peer : settings.peers()) {
+      tracking.add(peer.nodeId());
+    }
+    long next = freshUuid(volume.superblock.currentUuid());
+    UnaryOperator<Superblock> flags = superblock -> withFlag(SuperblockFlag.CONSISTENT, true)
+        .andThen(withFlag(SuperblockFlag.WAS_UP_TO_DATE, true))
+        .andThen(withFlag(SuperblockFlag.UNWRITTEN_GENERATION, false))
+        .andThen(withFlag(SuperblockFlag.PRIMARY_LOST_QUORUM, false)).apply(superblock);
+    return superblock -> flags.apply(superblock.withNewGeneration(next, trackingFrom(volume, superblock, tracking)));
+  }
+
   /** Goes on with a demotion once the last client write is done. */
   private void resumeDemotion() {
     if (demotionWaiting != null && !clientWritesInFlight()) {
@@ -1809,6 +1874,14 @@ public final class ReplicaCore {
       }
       broadcastState();
       reviewRoleConflicts();
+      if (change.force) {
+        // the peers compare afresh with the forced generation and resync from it
+        for (Connection connection : new ArrayList<>(connections.values())) {
+          if (connection.ready()) {
+            renegotiate(connection, settings.nodeName() + " was promoted with force");
+          }
+        }
+      }
     }
     if (!stateUnsettled()) {
       attached(); // connections made while the promotion was agreed tell the role it ended with
@@ -2568,6 +2641,10 @@ public final class ReplicaCore {
             + " changes are to be dropped, then connect");
         return;
       }
+      ResyncDecision towardsUpToDate = unwrittenBehindYields(connection, peerVolume, theirs, decision);
+      if (towardsUpToDate != null) {
+        decision = towardsUpToDate;
+      }
       decisions.put(volume.number, decision);
     }
     if (yieldsAsPrimary != null) {
@@ -2592,6 +2669,7 @@ public final class ReplicaCore {
         case TARGET_FULL:
           peerVolume.direction = PeerVolume.Direction.TARGET;
           peerVolume.replication = ReplicationState.WFBitMapT;
+          outdateBehindUnservableSource(volume, connection, peerVolume, decision);
           break;
         default:
           // Established once the exchanged bitmaps show nothing to move
@@ -2726,6 +2804,65 @@ public final class ReplicaCore {
         renegotiate(connection, "volume " + volume.number + " acknowledged a write while connecting");
       }
     }
+  }
+
+  /**
+   * The generations make a side the source that cannot serve: it is not UpToDate (its disk failed,
+   * it was Outdated, or it is Inconsistent: a resync of this kind was cut) and its newer generation
+   * is one it wrote nothing in, started from the other side's current one, while the other side is
+   * UpToDate. Both hold the same writes of that parent generation but for what was in flight when
+   * the source side stopped (never acknowledged by both); the UpToDate side serves those blocks
+   * instead, and a resync that could never start is avoided. Both sides decide alike from the states they told each other. Null when it does not apply.
+   */
+  private ResyncDecision unwrittenBehindYields(Connection connection, PeerVolume peerVolume,
+      ReplicaState.VolumeState theirs, ResyncDecision decision) {
+    ReplicaState.VolumeState mine = peerVolume.reportedState;
+    if (mine == null || theirs == null) {
+      return null;
+    }
+    boolean iAmSource = decision.kind() == ResyncDecision.Kind.SOURCE_BITMAP
+        || decision.kind() == ResyncDecision.Kind.SOURCE_FULL;
+    boolean theyAreSource = decision.kind() == ResyncDecision.Kind.TARGET_BITMAP
+        || decision.kind() == ResyncDecision.Kind.TARGET_FULL;
+    if (!iAmSource && !theyAreSource) {
+      return null;
+    }
+    ReplicaState.VolumeState source = iAmSource ? mine : theirs;
+    ReplicaState.VolumeState target = iAmSource ? theirs : mine;
+    DiskState sourceDisk = iAmSource ? peerVolume.reportedDisk : peerVolume.peerReportedDisk;
+    DiskState targetDisk = iAmSource ? peerVolume.peerReportedDisk : peerVolume.reportedDisk;
+    if (sourceDisk == DiskState.UpToDate || targetDisk != DiskState.UpToDate
+        || !source.has(ReplicaState.VolumeState.FLAG_UNWRITTEN_GENERATION) || source.history().isEmpty()
+        || !sameUuid(source.history().get(0), target.currentUuid())) {
+      return null;
+    }
+    String who = iAmSource ? settings.nodeName() : connection.peer.name();
+    return new ResyncDecision(iAmSource ? ResyncDecision.Kind.TARGET_BITMAP : ResyncDecision.Kind.SOURCE_BITMAP,
+        decision.rule(), -1, who + " is " + sourceDisk + " in a generation it wrote nothing in, started from the"
+            + " UpToDate side's; it takes the blocks that differ from that side (" + decision.reason() + ")");
+  }
+
+  /**
+   * The generations say the peer holds newer data, but it cannot serve it: it is Outdated or only
+   * Consistent (its disk failed while it wrote, or it wrote cut off from the others). This node is
+   * behind a newer generation, so it is no longer UpToDate either: it says so, durably, and waits
+   * until that peer is UpToDate (an operator promotes it with force, POST /promote?force=true) or
+   * another source appears. A Primary keeps its role and disk state (it holds quorum or fails I/O).
+   */
+  private void outdateBehindUnservableSource(VolumeCore volume, Connection connection, PeerVolume peerVolume,
+      ResyncDecision decision) {
+    DiskState theirs = peerVolume.peerReportedDisk;
+    if (role == Role.Primary || volume.diskState != DiskState.UpToDate
+        || (theirs != DiskState.Outdated && theirs != DiskState.Consistent)) {
+      return;
+    }
+    notice("volume " + volume.number + ": " + connection.peer.name() + " holds a newer generation (" + decision.reason()
+        + ") but is " + theirs + " and cannot serve it; this node is Outdated until that data is UpToDate somewhere"
+        + " (if " + connection.peer.name() + " holds the newest data, promote it with force)");
+    volume.diskState = DiskState.Outdated;
+    changeSuperblock(volume, withFlag(SuperblockFlag.WAS_UP_TO_DATE, false), Effect.DataSync.NONE,
+        VolumeCore.LogCleanup.KEEP, () -> { });
+    broadcastState();
   }
 
   /** The parent generation a side's data since may be discarded back to, or 0. */

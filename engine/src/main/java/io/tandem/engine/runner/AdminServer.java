@@ -34,7 +34,8 @@ import java.util.function.IntToLongFunction;
 
 /**
  * The runner's small admin HTTP API (README "The engine on its own"): {@code GET /status},
- * {@code GET /events}, {@code POST /promote}, {@code POST /demote},
+ * {@code GET /events}, {@code POST /promote} (with {@code ?force=true} DRBD's {@code primary --force}),
+ * {@code POST /demote},
  * {@code POST /peers/{name}/disconnect}, {@code POST /peers/{name}/connect}, {@code POST /verify}
  * and {@code POST /discard-my-data}. Answers are JSON;
  * errors carry {@code error} with what went wrong and what to do. {@code /events} streams one JSON
@@ -107,12 +108,15 @@ final class AdminServer implements AutoCloseable {
           break;
         case "/promote":
           if (requireMethod(exchange, method, "POST")) {
-            changeRole(exchange, Role.Primary);
+            Boolean force = forceParameter(exchange);
+            if (force != null) {
+              changeRole(exchange, Role.Primary, force);
+            }
           }
           break;
         case "/demote":
           if (requireMethod(exchange, method, "POST")) {
-            changeRole(exchange, Role.Secondary);
+            changeRole(exchange, Role.Secondary, false);
           }
           break;
         case "/verify":
@@ -143,10 +147,30 @@ final class AdminServer implements AutoCloseable {
     return false;
   }
 
-  private void changeRole(HttpExchange exchange, Role role) throws IOException {
+  /** The {@code force} query parameter of {@code /promote}: true, false, or null after a 400 answer. */
+  private Boolean forceParameter(HttpExchange exchange) throws IOException {
+    String query = exchange.getRequestURI().getRawQuery();
+    if (query == null || query.isEmpty()) {
+      return false;
+    }
+    boolean force = false;
+    for (String pair : query.split("&")) {
+      if (pair.equals("force=true") || pair.equals("force")) {
+        force = true;
+      } else if (!pair.equals("force=false")) {
+        send(exchange, 400, error("unknown query parameter '" + pair + "' on /promote; the only one is force=true"
+            + " (promote a node whose data is not UpToDate when no UpToDate copy is reachable)"));
+        return null;
+      }
+    }
+    return force;
+  }
+
+  private void changeRole(HttpExchange exchange, Role role, boolean force) throws IOException {
     Effect.RequestCompleted done;
     try {
-      done = runtime.request(id -> new Event.RoleRequest(id, role)).get(ROLE_CHANGE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      done = runtime.request(id -> new Event.RoleRequest(id, role, force))
+          .get(ROLE_CHANGE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       send(exchange, 503, error("the change to " + role + " did not finish within " + ROLE_CHANGE_TIMEOUT_SECONDS
           + " s; check GET /status"));

@@ -306,6 +306,47 @@ class ReplicaCoreTest {
   }
 
   @Test
+  void aForcedPromotionMakesOutdatedDataUpToDateInANewGeneration() {
+    startCore(EnumSet.of(SuperblockFlag.CONSISTENT), List.of(new Peer("bravo", 1)));
+    long before = core.status().volumes().get(0).currentUuid();
+    handle(new Event.RoleRequest(1, Role.Primary));
+    Effect.RequestCompleted refused = take(Effect.RequestCompleted.class);
+    assertThat(refused.status()).isEqualTo(IoStatus.REFUSED);
+    assertThat(refused.message()).contains("volume 0 is Outdated and no UpToDate peer is reachable")
+        .contains("promote with force");
+
+    handle(new Event.RoleRequest(2, Role.Primary, true));
+    Effect.MetadataIo superblock = take(Effect.MetadataIo.class);
+    assertThat(superblock.superblock().flags()).contains(SuperblockFlag.CONSISTENT, SuperblockFlag.WAS_UP_TO_DATE,
+        SuperblockFlag.PRIMARY_INDICATOR);
+    assertThat(superblock.superblock().currentUuid()).isNotEqualTo(before);
+    assertThat(superblock.superblock().historyUuids()).contains(before);
+    assertThat(superblock.superblock().peerSlots().get(0).bitmapUuid())
+        .as("the peer's slot tracks from the generation it may still hold").isEqualTo(before);
+    assertThat(core.role()).as("Primary only once the change is durable").isEqualTo(Role.Secondary);
+    handle(Event.IoCompleted.ok(superblock.ioId()));
+    assertThat(take(Effect.RequestCompleted.class).status()).isEqualTo(IoStatus.OK);
+    assertThat(core.role()).isEqualTo(Role.Primary);
+    assertThat(core.status().volumes().get(0).diskState()).isEqualTo(DiskState.UpToDate);
+  }
+
+  @Test
+  void aForcedPromotionStillNeedsQuorum() {
+    Superblock superblock = Superblock.initial(64 * MIB, 0, 2, 8, 0x42).withFlags(
+        EnumSet.of(SuperblockFlag.CONSISTENT));
+    core = new ReplicaCore(new ReplicaSettings("r", "alpha", 0, List.of(new Peer("bravo", 1), new Peer("charlie", 2)),
+        2, QuorumPolicy.MAJORITY), List.of(VolumeSetup.diskful(0, Provisioning.THIN, new VolumeImage(superblock,
+            Bitmap.empty(superblock.layout()), new TreeSet<>(), 0))), () -> nextUuid++);
+    effects.addAll(core.start());
+    handle(Event.IoCompleted.ok(take(Effect.MetadataIo.class).ioId()));
+    handle(new Event.RoleRequest(1, Role.Primary, true));
+    Effect.RequestCompleted refused = take(Effect.RequestCompleted.class);
+    assertThat(refused.status()).isEqualTo(IoStatus.REFUSED);
+    assertThat(refused.message()).contains("without quorum");
+    assertThat(core.status().volumes().get(0).diskState()).isEqualTo(DiskState.Outdated);
+  }
+
+  @Test
   void aWriteErrorFailsTheDiskAndLaterIoFails() {
     startUpToDate();
     promote();

@@ -192,6 +192,18 @@ class AdminServerTest {
   }
 
   @Test
+  void promoteTakesForceAndRefusesAnyOtherParameter() throws Exception {
+    Answer bad = call("POST", "/promote?force=yes");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body().get("error").asText()).contains("force=yes").contains("force=true");
+    assertThat(runtime.status().role().name()).isEqualTo("Secondary");
+
+    Answer forced = call("POST", "/promote?force=true");
+    assertThat(forced.status()).isEqualTo(200);
+    assertThat(forced.body().get("role").asText()).isEqualTo("Primary");
+  }
+
+  @Test
   void eventsStartWithTheStatusThenAChangeLineEachUntilTheServerCloses() throws Exception {
     HttpURLConnection connection = (HttpURLConnection) new URL(uri("/events").toString()).openConnection();
     connection.setReadTimeout(10_000);
