@@ -119,11 +119,14 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
 
   /** What a run exercised, for the test to see that the checks had something to check. */
   record Summary(int nodes, long completedWrites, long checkedReads, long promotions, long crashes,
-      long connections, long disconnections) {}
+      long connections, long disconnections, long ioErrors, long forcedPromotions) {}
 
-  /** What a set of runs did, added up. */
+  /**
+   * What a set of runs did, added up. {@code forcedPromotions}: heals where no UpToDate copy was
+   * left and the operator promoted a node with force ({@link #operatorStep}).
+   */
   record Totals(int runs, long completedWrites, long checkedReads, long promotions, long crashes,
-      long disconnections) {}
+      long disconnections, long ioErrors, long forcedPromotions) {}
 
   /**
    * Runs the seeds {@link SimulationSeeds} chooses ({@code defaultSeeds} unless told otherwise, none
@@ -137,11 +140,14 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
     }
     return new Totals(runs.size(), runs.stream().mapToLong(Summary::completedWrites).sum(),
         runs.stream().mapToLong(Summary::checkedReads).sum(), runs.stream().mapToLong(Summary::promotions).sum(),
-        runs.stream().mapToLong(Summary::crashes).sum(), runs.stream().mapToLong(Summary::disconnections).sum());
+        runs.stream().mapToLong(Summary::crashes).sum(), runs.stream().mapToLong(Summary::disconnections).sum(),
+        runs.stream().mapToLong(Summary::ioErrors).sum(), runs.stream().mapToLong(Summary::forcedPromotions).sum());
   }
 
   private static final long MILLISECOND = 1_000;
   private static final long HEAL_LIMIT = 120_000 * MILLISECOND;
+  /** How long the operator waits before acting on a volume with no UpToDate copy (operatorStep). */
+  private static final long OPERATOR_PATIENCE = 5_000 * MILLISECOND;
   private static final int TRACE_KEPT = 50;
 
   private final long seed;
@@ -157,6 +163,8 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
   private final Map<Long, Pending> pending = new HashMap<>();
   /** Per node, its current tenure as Primary (0: Secondary or down). */
   private final int[] tenure;
+  /** Per node, its latest tenure as Primary, ended or not (0: never Primary). */
+  private final int[] lastTenure;
   /** Operator disconnects not released yet: node → peers. */
   private final Map<Integer, Set<Integer>> operatorHolds = new TreeMap<>();
   private final ReplicationProtocol protocol;
@@ -175,6 +183,11 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
   private long checkedReads;
   private long promotions;
   private long crashes;
+  private long forcedPromotions;
+  /** Since when (virtual µs) the healed cluster has had a volume without an UpToDate copy, or -1. */
+  private long noUpToDateSince = -1;
+  /** The node the operator promoted with force, to demote on the next step; or null. */
+  private SimulatedNode toDemote;
 
   /** One client of the resource: attached to at most one node at a time. */
   private static final class Client {
@@ -206,7 +219,7 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
   }
 
   /** A request handed to a core and not completed yet. */
-  private sealed interface Pending permits AttachRequest, IoRequest, PeerRequest {
+  private sealed interface Pending permits AttachRequest, IoRequest, PeerRequest, RoleCommand {
     int node();
 
     int incarnation();
@@ -219,6 +232,9 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
       implements Pending {}
 
   private record PeerRequest(int node, int incarnation, int peer, boolean connect) implements Pending {}
+
+  /** The operator's forced promotion (then demotion) of a node in the heal phase. */
+  private record RoleCommand(int node, int incarnation, Role role) implements Pending {}
 
   MultiNodeSimulation(long seed, Options options) {
     this.seed = seed;
@@ -247,6 +263,7 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
     this.ioErrorPerMille = options.ioErrorPerMille() >= 0 ? options.ioErrorPerMille()
         : random.nextInt(3) == 0 ? 1 + random.nextInt(5) : 0;
     this.tenure = new int[nodeCount];
+    this.lastTenure = new int[nodeCount];
     int diskless = Math.min(options.disklessNodes(), nodeCount - 1);
     for (int id = 0; id < nodeCount; id++) {
       List<Peer> peers = new ArrayList<>();
@@ -295,7 +312,7 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
         checkReplicas();
       }
       return new Summary(nodes.size(), completedWrites, checkedReads, promotions, crashes, network.established(),
-          network.ended());
+          network.ended(), nodes.stream().mapToLong(SimulatedNode::injectedIoErrors).sum(), forcedPromotions);
     } catch (AssertionError | RuntimeException e) {
       throw new AssertionError("multi-node simulation seed " + seed + " failed (replay with -Dseed=" + seed
           + ", print the whole run with -Dsimulation.trace=true): "
@@ -515,6 +532,7 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
     Role role = node.core().role();
     if (role == Role.Primary && tenure[node.id] == 0) {
       tenure[node.id] = ++tenures;
+      lastTenure[node.id] = tenure[node.id];
       promotions++;
       trace.record(clock.now(), node.name, "role", "Primary, tenure " + tenure[node.id]);
     } else if (role == Role.Secondary && tenure[node.id] != 0) {
@@ -600,6 +618,12 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
       if (completed.status() != IoStatus.OK) {
         throw new AssertionError(node + " refused to " + (command.connect() ? "connect to" : "disconnect from") + " n"
             + command.peer() + ": " + completed.status() + " " + completed.message());
+      }
+    } else if (request instanceof RoleCommand command) {
+      trace.record(clock.now(), "operator", "role", node + " " + command.role() + ": " + completed.status()
+          + (completed.message() == null ? "" : " " + completed.message()));
+      if (command.role() == Role.Primary && completed.status() == IoStatus.OK) {
+        toDemote = node; // done: the peers resync from it as Secondary too (next step: not inside its event)
       }
     } else {
       completedIo(node, (IoRequest) request, completed);
@@ -690,10 +714,118 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
       for (Client client : clients) {
         clientStep(client);
       }
+      operatorStep();
       network.tick();
       clock.advanceTo(clock.now() + MILLISECOND);
     }
     trace.record(clock.now(), "sim", "heal", "converged");
+  }
+
+  /**
+   * What an operator does when a healed cluster has a volume with no UpToDate copy anywhere — the
+   * only one was on a disk that failed, or a resync from it was cut: after {@link #OPERATOR_PATIENCE}
+   * of that with every node up and connected and no client, promote with force the node holding
+   * the newest data (consistent before Inconsistent; then the one the others wait to resync from,
+   * as the status shows; then the latest Primary, as the operator knows from the logs), then demote
+   * it. The final checks then prove no durable write was lost.
+   */
+  private void operatorStep() {
+    if (toDemote != null) {
+      SimulatedNode node = toDemote;
+      toDemote = null;
+      if (node.up() && node.core().role() == Role.Primary) {
+        roleCommand(node, Role.Secondary, false);
+      }
+      return;
+    }
+    if (!pending.isEmpty() || !network.fullyConnected() || clients.stream().anyMatch(c -> c.state != ClientState.DETACHED)
+        || nodes.stream().anyMatch(node -> !node.up() || node.core().role() != Role.Secondary)
+        || !withoutUpToDateCopy()) {
+      noUpToDateSince = -1;
+      return;
+    }
+    if (noUpToDateSince < 0) {
+      noUpToDateSince = clock.now();
+      return;
+    }
+    if (clock.now() - noUpToDateSince < OPERATOR_PATIENCE) {
+      return;
+    }
+    noUpToDateSince = -1;
+    SimulatedNode chosen = null;
+    for (SimulatedNode node : nodes) {
+      if (!node.diskless() && (chosen == null || newerData(node, chosen))) {
+        chosen = node;
+      }
+    }
+    forcedPromotions++;
+    roleCommand(chosen, Role.Primary, true);
+  }
+
+  private boolean withoutUpToDateCopy() {
+    for (SimulatedNode.Volume volume : volumes) {
+      boolean upToDate = false;
+      for (SimulatedNode node : nodes) {
+        if (!node.diskless()) {
+          ReplicaStatus.Volume status = node.core().status().volumes().get(volume.number());
+          upToDate |= status.diskState() == DiskState.UpToDate;
+        }
+      }
+      if (!upToDate) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether an operator would take {@code node}'s data over {@code other}'s. */
+  private boolean newerData(SimulatedNode node, SimulatedNode other) {
+    int consistent = Integer.compare(consistentVolumes(node), consistentVolumes(other));
+    if (consistent != 0) {
+      return consistent > 0;
+    }
+    int behind = Integer.compare(volumesBehind(other), volumesBehind(node));
+    if (behind != 0) {
+      return behind > 0;
+    }
+    return lastTenure[node.id] > lastTenure[other.id];
+  }
+
+  /**
+   * The volumes {@code node} waits to resync from a peer with consistent data (the generations say
+   * that peer is newer; an Inconsistent one is only the source of a crash's marks).
+   */
+  private int volumesBehind(SimulatedNode node) {
+    int count = 0;
+    for (ReplicaStatus.PeerStatus peer : node.core().status().peers()) {
+      List<ReplicaStatus.Volume> theirs = nodes.get(peer.nodeId()).core().status().volumes();
+      for (ReplicaStatus.PeerVolume volume : peer.volumes()) {
+        ReplicationState state = volume.replication();
+        boolean waits = state == ReplicationState.PausedSyncT || state == ReplicationState.SyncTarget
+            || state == ReplicationState.WFBitMapT;
+        count += waits && consistent(theirs.get(volume.number()).diskState()) ? 1 : 0;
+      }
+    }
+    return count;
+  }
+
+  private static boolean consistent(DiskState disk) {
+    return disk == DiskState.UpToDate || disk == DiskState.Consistent || disk == DiskState.Outdated;
+  }
+
+  private int consistentVolumes(SimulatedNode node) {
+    int count = 0;
+    for (ReplicaStatus.Volume volume : node.core().status().volumes()) {
+      count += consistent(volume.diskState()) ? 1 : 0;
+    }
+    return count;
+  }
+
+  private void roleCommand(SimulatedNode node, Role role, boolean force) {
+    long requestId = nextRequestId++;
+    pending.put(requestId, new RoleCommand(node.id, node.incarnation(), role));
+    trace.record(clock.now(), "operator", "act", (force ? "promotes with force " : "demotes ") + node);
+    node.handle(new Event.RoleRequest(requestId, role, force));
   }
 
   /** Why the cluster has not converged yet, or null if it has. */

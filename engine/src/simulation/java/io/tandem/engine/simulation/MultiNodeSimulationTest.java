@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
  * the edge's clock, as the seeds kept from before it. While it is disabled, run it with
  * {@code -Djunit.jupiter.conditions.deactivate='org.junit.*DisabledCondition'}.
  */
-@Disabled("replication passes two replicas through network faults and crashes (MultiNodeSimulationPairTest) and"
-    + " three through network faults (MultiNodeSimulationThreeNodesTest); disk errors, crashes with three nodes"
-    + " and four nodes still find seeds that end without convergence or with replicas that differ")
+@Disabled("replication passes two replicas through every fault (MultiNodeSimulationPairTest) and three through"
+    + " network faults (MultiNodeSimulationThreeNodesTest); crashes and disk errors with three nodes, and four"
+    + " nodes, still find seeds that end without convergence or with replicas that differ")
 class MultiNodeSimulationTest {
 
   @Test

@@ -79,6 +79,7 @@ final class SimulatedNode implements SimulatedNetwork.Node {
   private boolean handling;
   private boolean faults;
   private int ioErrorPerMille;
+  private long injectedIoErrors;
 
   SimulatedNode(ReplicaSettings settings, boolean diskless, List<Volume> volumes, SimulationClock clock,
       Random random, SimulationTrace trace, Edge edge, boolean ticks) {
@@ -92,8 +93,18 @@ final class SimulatedNode implements SimulatedNetwork.Node {
     this.random = random;
     this.trace = trace;
     this.edge = edge;
-    fileSystem.setFaultPolicy(operation -> faults && random.nextInt(1000) < ioErrorPerMille
-        ? Optional.of(FaultPolicy.injected(operation)) : Optional.empty());
+    fileSystem.setFaultPolicy(operation -> {
+      if (faults && random.nextInt(1000) < ioErrorPerMille) {
+        injectedIoErrors++;
+        return Optional.of(FaultPolicy.injected(operation));
+      }
+      return Optional.empty();
+    });
+  }
+
+  /** How many I/O errors were injected into this node's file operations so far. */
+  long injectedIoErrors() {
+    return injectedIoErrors;
   }
 
   @Override
