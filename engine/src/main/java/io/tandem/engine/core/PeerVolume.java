@@ -89,6 +89,12 @@ final class PeerVolume {
   long newerHereGeneration;
   /** The generations that one descends from, as its writer told (its history). */
   final List<Long> newerHereAncestors = new ArrayList<>();
+  /**
+   * The generations this node started since, its own descendants of that one: a peer may hold one
+   * of them by a resync from a third node that lacked {@link #newerHere}'s blocks too, so those
+   * blocks are still newer here than there.
+   */
+  final List<Long> newerHereDescendants = new ArrayList<>();
   /** The last generation this node, as Primary, started and sent the peer (NEW_CURRENT_UUID); 0 if none. */
   long generationSent;
   /**
@@ -128,6 +134,7 @@ final class PeerVolume {
     unsettledHere.clear();
     newerHereGeneration = 0;
     newerHereAncestors.clear();
+    newerHereDescendants.clear();
   }
 
   boolean syncing() {

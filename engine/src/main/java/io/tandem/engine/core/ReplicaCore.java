@@ -637,6 +637,7 @@ public final class ReplicaCore {
         replicatedTo |= 1 << slot.getKey();
       } else {
         volume.markOutOfSync(write, slot.getValue(), peerVolumeOf(slot.getKey(), volume));
+        recordOwnMissedWrite(volume, write, slot.getKey());
       }
     }
     sendWrite(volume, write, targets, replicatedTo);
@@ -697,10 +698,20 @@ public final class ReplicaCore {
   private void startNewGeneration(VolumeCore volume, boolean unwritten) {
     volume.newGenerationOnFirstWrite = false;
     volume.generationWrites = 0;
-    forgetNewerHere(volume);
     renegotiateStaleReports(volume);
     volume.generationChangeInFlight = true;
     long next = freshUuid(volume.superblock.currentUuid());
+    for (Connection connection : connections.values()) {
+      PeerVolume peerVolume = connection.volume(volume.number);
+      if (peerVolume.newerHere.isEmpty()) {
+        peerVolume.forgetNewerHere();
+      } else {
+        // the settled record holds in the generation this node starts from it (unsettled writes do
+        // not: their writer's count says nothing about a generation it did not write in)
+        peerVolume.unsettledHere.clear();
+        peerVolume.newerHereDescendants.add(next);
+      }
+    }
     if (!volume.ownUnacknowledged) {
       volume.unacknowledgedSince = volume.superblock.currentUuid();
       volume.ownUnacknowledged = true;
@@ -1043,6 +1054,10 @@ public final class ReplicaCore {
       boolean marked = false;
       if (other == null || !other.ready() || fromSource == null) {
         marked = true;
+        if (other != null && other.ready() && otherVolume.replication == ReplicationState.Established) {
+          // a peer in sync with this node: told at the end of this node's resync, it compares
+          otherVolume.changedByResync.add(new long[] {first, last});
+        }
       } else if (lacksAdoptedGeneration(otherVolume, fromSource)) {
         marked = true;
         if (otherVolume.replication == ReplicationState.Established) {
@@ -1200,6 +1215,7 @@ public final class ReplicaCore {
         missing.unsettledHere.clear();
         missing.newerHereGeneration = received.generation();
         missing.newerHereAncestors.clear();
+        missing.newerHereDescendants.clear();
         // the writer's history as it last told it (the connection may just have ended)
         ReplicaState.VolumeState writer = primary.lastPeerState == null ? null : primary.lastPeerState.volumes()
             .stream().filter(state -> state.number() == volume.number).findFirst().orElse(null);
@@ -3094,6 +3110,10 @@ public final class ReplicaCore {
         volume.clearSlotKeepingInFlight(slot);
         peerVolume.replication = ReplicationState.Established;
         forgetCrash(volume);
+        if (!resyncingAsTarget(volume)) {
+          // a resync cut off before it ended changed blocks here that peers in sync may lack
+          tellChangedByResync(volume, connection);
+        }
         return;
       }
     }
@@ -3390,7 +3410,8 @@ public final class ReplicaCore {
     BlockRanges newer = new BlockRanges();
     long sourceGeneration = peerVolume.peerCurrentUuid;
     if (!sameUuid(peerVolume.newerHereGeneration, sourceGeneration)
-        && peerVolume.newerHereAncestors.stream().noneMatch(uuid -> uuid != 0 && sameUuid(uuid, sourceGeneration))) {
+        && peerVolume.newerHereAncestors.stream().noneMatch(uuid -> uuid != 0 && sameUuid(uuid, sourceGeneration))
+        && peerVolume.newerHereDescendants.stream().noneMatch(uuid -> sameUuid(uuid, sourceGeneration))) {
       return newer; // the source holds a newer or another generation: the generations decide
     }
     for (long[] run : peerVolume.newerHere.runs()) {
@@ -3968,23 +3989,42 @@ public final class ReplicaCore {
       if (!stateUnsettled()) {
         attached(); // the connections that came up meanwhile report the adopted generation
       }
-      // peers in sync with this node before the resync lack what it took from the source (only
-      // those blocks: other marks in their slots may name data they hold and this node lacks)
-      for (Connection connection : connections.values()) {
-        PeerVolume other = connection.volume(volume.number);
-        if (connection != source && connection.ready() && other.replication == ReplicationState.Established) {
-          for (long[] changed : other.changedByResync) {
-            tellOutOfSync(volume, connection, changed[0], changed[1]);
-          }
-        }
-        other.changedByResync.clear();
-      }
+      tellChangedByResync(volume, source);
       connectionsProblemCleared(volume);
       broadcastState();
       if (resumeFromPrimary) {
         resumePausedTarget(volume);
       }
     });
+  }
+
+  /**
+   * Peers in sync with this node before its resync lack what it took from the source (only those
+   * blocks: other marks in their slots may name data they hold and this node lacks): told, they
+   * compare. The record is dropped for every peer.
+   */
+  private void tellChangedByResync(VolumeCore volume, Connection source) {
+    for (Connection connection : connections.values()) {
+      PeerVolume other = connection.volume(volume.number);
+      if (connection != source && connection.ready() && other.replication == ReplicationState.Established) {
+        for (long[] changed : other.changedByResync) {
+          tellOutOfSync(volume, connection, changed[0], changed[1]);
+        }
+      }
+      other.changedByResync.clear();
+    }
+  }
+
+  /** Whether this node resyncs the volume from any peer (or waits to). */
+  private boolean resyncingAsTarget(VolumeCore volume) {
+    for (Connection connection : connections.values()) {
+      PeerVolume other = connection.volume(volume.number);
+      if (other.replication == ReplicationState.SyncTarget || other.replication == ReplicationState.PausedSyncT
+          || other.replication == ReplicationState.WFBitMapT) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void connectionsProblemCleared(VolumeCore volume) {
@@ -4325,11 +4365,59 @@ public final class ReplicaCore {
   }
 
   /** A write in flight did not reach {@code nodeId}: its blocks are out of sync for it (when there is a bitmap). */
-  private static void markMissed(VolumeCore volume, VolumeCore.PendingWrite write, int nodeId) {
+  private void markMissed(VolumeCore volume, VolumeCore.PendingWrite write, int nodeId) {
     Integer slot = volume.slotOfPeer.get(nodeId);
     if (slot != null && !write.throughPeers) {
       volume.markOutOfSync(write, slot, null);
+      recordOwnMissedWrite(volume, write, nodeId);
     }
+  }
+
+  /**
+   * A client write of this node, the writer of its generation, that {@code nodeId} did not write
+   * (or may not have): this node holds the newer data there within that generation, whatever the
+   * peer marks. A resync from that peer in that generation (or an older one) keeps those blocks
+   * and tells the peer, as for the writes a Secondary holds that a peer missed
+   * ({@link #markReceivedWriteMissed}).
+   */
+  private void recordOwnMissedWrite(VolumeCore volume, VolumeCore.PendingWrite write, int nodeId) {
+    PeerVolume missing = peerVolumeOf(nodeId, volume);
+    if (missing == null || write.origin != VolumeCore.Origin.CLIENT || write.throughPeers || volume.superblock == null
+        || write.end() <= write.start()) {
+      return;
+    }
+    long generation = write.generation != 0 ? write.generation : volume.superblock.currentUuid();
+    int descendant = -1;
+    for (int i = 0; i < missing.newerHereDescendants.size(); i++) {
+      if (sameUuid(missing.newerHereDescendants.get(i), generation)) {
+        descendant = i;
+      }
+    }
+    if (descendant >= 0) {
+      // a generation this node started since the record's: the record moves on to it, keeping its
+      // blocks (the older generations become its ancestors)
+      List<Long> passed = new ArrayList<>(missing.newerHereDescendants.subList(0, descendant));
+      java.util.Collections.reverse(passed);
+      missing.newerHereAncestors.add(0, missing.newerHereGeneration);
+      missing.newerHereAncestors.addAll(0, passed);
+      missing.newerHereDescendants.subList(0, descendant + 1).clear();
+      missing.newerHereGeneration = generation;
+      missing.unsettledHere.clear();
+    } else if (!sameUuid(missing.newerHereGeneration, generation)) {
+      missing.newerHere.clear();
+      missing.unsettledHere.clear();
+      missing.newerHereGeneration = generation;
+      missing.newerHereAncestors.clear();
+      missing.newerHereDescendants.clear();
+      if (sameUuid(volume.superblock.currentUuid(), generation)) {
+        for (long uuid : volume.superblock.historyUuids()) {
+          if (uuid != 0) {
+            missing.newerHereAncestors.add(uuid);
+          }
+        }
+      }
+    }
+    missing.newerHere.add(write.start() / BLOCK_BYTES, (write.end() - 1) / BLOCK_BYTES);
   }
 
   private void onBarrier(Connection connection, Barrier barrier) {

@@ -529,6 +529,9 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
     } catch (IllegalStateException e) {
       throw new AssertionError(node + " broke an invariant of its core: " + e.getMessage(), e);
     }
+    if (trace.printsAll()) {
+      traceMarks(node);
+    }
     Role role = node.core().role();
     if (role == Role.Primary && tenure[node.id] == 0) {
       tenure[node.id] = ++tenures;
@@ -540,6 +543,24 @@ final class MultiNodeSimulation implements SimulatedNode.Edge {
       trace.record(clock.now(), node.name, "role", "Secondary");
     }
     checkSinglePrimary();
+  }
+
+  /** The out-of-sync KiB of each node's slots as last traced: node → "peer/volume" → KiB. */
+  private final Map<Integer, Map<String, Long>> tracedMarks = new HashMap<>();
+
+  /** In a full trace, every change of what a node marks out of sync for a peer. */
+  private void traceMarks(SimulatedNode node) {
+    Map<String, Long> before = tracedMarks.computeIfAbsent(node.id, id -> new TreeMap<>());
+    for (ReplicaStatus.PeerStatus peer : node.core().status().peers()) {
+      for (ReplicaStatus.PeerVolume volume : peer.volumes()) {
+        String key = peer.name() + "/" + volume.number();
+        Long old = before.put(key, volume.outOfSyncKib());
+        if (old == null ? volume.outOfSyncKib() != 0 : old != volume.outOfSyncKib()) {
+          trace.record(clock.now(), node.name, "marks", "for " + peer.name() + " volume " + volume.number() + ": "
+              + (old == null ? 0 : old) + " -> " + volume.outOfSyncKib() + " KiB");
+        }
+      }
+    }
   }
 
   private void endTenure(SimulatedNode node) {

@@ -31,6 +31,11 @@ final class SimulationTrace {
     return new SimulationTrace(keep, Boolean.getBoolean("simulation.trace"));
   }
 
+  /** Whether every entry is printed ({@code -Dsimulation.trace=true}): worth recording costly detail. */
+  boolean printsAll() {
+    return printAll;
+  }
+
   /**
    * Records one entry; {@code detail} is described only if the entry is printed.
    *
