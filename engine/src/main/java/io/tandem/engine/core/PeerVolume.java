@@ -95,6 +95,12 @@ final class PeerVolume {
    * blocks are still newer here than there.
    */
   final List<Long> newerHereDescendants = new ArrayList<>();
+  /**
+   * Every block of {@link #newerHere} holds this node's own write as the writer of the record's
+   * generation (or of one it started since): nobody holds a newer one there in that generation, so
+   * a peer's notice that this node lacks those blocks does not take them off the record.
+   */
+  boolean newerHereOwn;
   /** The last generation this node, as Primary, started and sent the peer (NEW_CURRENT_UUID); 0 if none. */
   long generationSent;
   /**
@@ -135,6 +141,7 @@ final class PeerVolume {
     newerHereGeneration = 0;
     newerHereAncestors.clear();
     newerHereDescendants.clear();
+    newerHereOwn = false;
   }
 
   boolean syncing() {

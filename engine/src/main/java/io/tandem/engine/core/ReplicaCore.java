@@ -1223,6 +1223,7 @@ public final class ReplicaCore {
           missing.newerHereAncestors.addAll(writer.history());
         }
       }
+      missing.newerHereOwn = false;
       if (tell) {
         // settled: that node did not write it, and this one did
         missing.newerHere.add(first, last);
@@ -3050,11 +3051,27 @@ public final class ReplicaCore {
     }
     for (BitmapRuns.BlockRun run : runs.runs()) {
       if (run.first() < blocks) {
-        volume.bitmap.set(slot, run.first(), Math.min(blocks, run.first() + run.count()) - 1);
+        long last = Math.min(blocks, run.first() + run.count()) - 1;
+        volume.bitmap.set(slot, run.first(), last);
+        if (peerVolume.newerHereOwn && newerHereApplies(peerVolume, peerVolume.peerCurrentUuid)) {
+          // this node's own writes of its generation: the peer's older data differs, it is not newer
+          BlockRanges notOwn = new BlockRanges();
+          notOwn.add(run.first(), last);
+          for (long[] own : peerVolume.newerHere.runs()) {
+            if (own[0] <= last && own[1] >= run.first()) {
+              kept.add(Math.max(own[0], run.first()), Math.min(own[1], last));
+            }
+            notOwn.remove(own[0], own[1]);
+          }
+          for (long[] other : notOwn.runs()) {
+            kept.remove(other[0], other[1]);
+          }
+          continue;
+        }
         // the peer holds data there this node lacks: not newer here, whatever this node marked
-        peerVolume.newerHere.remove(run.first(), run.first() + run.count() - 1);
-        peerVolume.unsettledHere.remove(run.first(), run.first() + run.count() - 1);
-        kept.remove(run.first(), run.first() + run.count() - 1);
+        peerVolume.newerHere.remove(run.first(), last);
+        peerVolume.unsettledHere.remove(run.first(), last);
+        kept.remove(run.first(), last);
       }
     }
     peerVolume.tainted.clear();
@@ -3409,9 +3426,7 @@ public final class ReplicaCore {
     PeerVolume peerVolume = source.volume(volume.number);
     BlockRanges newer = new BlockRanges();
     long sourceGeneration = peerVolume.peerCurrentUuid;
-    if (!sameUuid(peerVolume.newerHereGeneration, sourceGeneration)
-        && peerVolume.newerHereAncestors.stream().noneMatch(uuid -> uuid != 0 && sameUuid(uuid, sourceGeneration))
-        && peerVolume.newerHereDescendants.stream().noneMatch(uuid -> sameUuid(uuid, sourceGeneration))) {
+    if (!newerHereApplies(peerVolume, sourceGeneration)) {
       return newer; // the source holds a newer or another generation: the generations decide
     }
     for (long[] run : peerVolume.newerHere.runs()) {
@@ -3424,6 +3439,16 @@ public final class ReplicaCore {
       }
     }
     return newer;
+  }
+
+  /**
+   * Whether the record of blocks newer here than on a peer holds against the peer's generation:
+   * the record's own, one it descends from, or one this node started since.
+   */
+  private static boolean newerHereApplies(PeerVolume peerVolume, long peerGeneration) {
+    return sameUuid(peerVolume.newerHereGeneration, peerGeneration)
+        || peerVolume.newerHereAncestors.stream().anyMatch(uuid -> uuid != 0 && sameUuid(uuid, peerGeneration))
+        || peerVolume.newerHereDescendants.stream().anyMatch(uuid -> sameUuid(uuid, peerGeneration));
   }
 
   /**
@@ -3923,7 +3948,10 @@ public final class ReplicaCore {
             // blocks left unfetched that hold writes here the source did not write
             missedBySource.addAll(stillMarked(volume.bitmap, slot, newerHereThan(volume, connection)));
           }
-          other.forgetNewerHere();
+          if (!other.newerHereOwn) {
+            // (this node's own writes stay on the record until the source took them)
+            other.forgetNewerHere();
+          }
           if (slot != null && connection.ready()) {
             volume.clearSlotKeepingInFlight(slot);
             // writes the source missed while it served this resync stay marked for it, and it
@@ -4404,6 +4432,7 @@ public final class ReplicaCore {
       missing.newerHereGeneration = generation;
       missing.unsettledHere.clear();
     } else if (!sameUuid(missing.newerHereGeneration, generation)) {
+      missing.newerHereOwn = true;
       missing.newerHere.clear();
       missing.unsettledHere.clear();
       missing.newerHereGeneration = generation;
@@ -4416,6 +4445,9 @@ public final class ReplicaCore {
           }
         }
       }
+    }
+    if (missing.newerHere.isEmpty() && missing.unsettledHere.isEmpty()) {
+      missing.newerHereOwn = true;
     }
     missing.newerHere.add(write.start() / BLOCK_BYTES, (write.end() - 1) / BLOCK_BYTES);
   }
