@@ -2600,6 +2600,11 @@ public final class ReplicaCore {
     for (VolumeCore volume : volumes.values()) {
       PeerVolume peerVolume = connection.volume(volume.number);
       if (!exchangesBitmaps(volume, connection, peerVolume)) {
+        String behind = behindADatalessPrimary(volume, connection, peerVolume);
+        if (behind != null) {
+          holdForSplitBrain(connection, behind); // compared again every 30 s, as a split brain
+          return;
+        }
         continue;
       }
       ReplicaState.VolumeState theirs = connection.peerVolumeState(volume.number);
@@ -2880,6 +2885,26 @@ public final class ReplicaCore {
     changeSuperblock(volume, withFlag(SuperblockFlag.WAS_UP_TO_DATE, false), Effect.DataSync.NONE,
         VolumeCore.LogCleanup.KEEP, () -> { });
     broadcastState();
+  }
+
+  /**
+   * A Primary without data of its own (diskless, or its disk failed) writes through its peers in
+   * its generation, and there are no bitmaps to compare with it. A peer holding another generation
+   * would take those writes over data the Primary's generation never held, and then claim the
+   * next generation whole. Such a peer waits until it holds the Primary's generation (a resync
+   * from a node that does); null when this node may take the Primary's writes.
+   */
+  private String behindADatalessPrimary(VolumeCore volume, Connection connection, PeerVolume peerVolume) {
+    ReplicaState.VolumeState told = peerVolume.reportedState;
+    ReplicaState.VolumeState theirs = connection.peerVolumeState(volume.number);
+    if (!volume.servesLocally() || connection.peerReportedRole != Role.Primary || told == null || theirs == null
+        || holdsData(peerVolume.peerReportedDisk) || sameUuid(told.currentUuid(), theirs.currentUuid())) {
+      return null;
+    }
+    return "volume " + volume.number + ": " + connection.peer.name() + " is Primary without data of its own in"
+        + " generation " + Long.toHexString(theirs.currentUuid()) + " and this node holds "
+        + Long.toHexString(told.currentUuid()) + "; it takes the Primary's writes once it holds that generation"
+        + " (a resync from a node that has it)";
   }
 
   /** The parent generation a side's data since may be discarded back to, or 0. */

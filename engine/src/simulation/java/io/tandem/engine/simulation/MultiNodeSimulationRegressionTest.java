@@ -142,7 +142,11 @@ class MultiNodeSimulationRegressionTest {
       -1512699648912621904L,
       // the forced promotion went to the latest Primary, whose disk had failed before a durable
       // write; the Outdated peer the generations named newer held it
-      8661739536773468720L})
+      8661739536773468720L,
+      // a Primary whose disk had failed wrote through its peers; a peer of an older generation
+      // connected, took its writes and its next generation without the data of the current one,
+      // then served that stale data as UpToDate: a durable write read back as never written
+      -8693192994549575675L})
   void threeNodesThroughEveryFaultWithTheClock(long seed) {
     MultiNodeSimulation.Summary summary = new MultiNodeSimulation(seed, THREE_NODES_EVERY_FAULT_WITH_CLOCK).run();
     assertThat(summary.forcedPromotions()).isPositive();
